@@ -1,0 +1,30 @@
+"""The manufacturer's project on disk: ``techfile.yaml`` and, later, risks and evidence.
+
+`load_manifest` reads and checks a manifest (or a stand-alone facts file) with located errors;
+`write_manifest` checks and writes one atomically.
+"""
+
+from techfile.project._manifest import (
+    MANIFEST_NAME,
+    DeviceIdentity,
+    Manifest,
+    atomic_write_text,
+    load_facts,
+    load_manifest,
+    parse_manifest,
+    write_manifest,
+)
+from techfile.project._models import FactsModel, ManifestModel
+
+__all__ = [
+    "MANIFEST_NAME",
+    "DeviceIdentity",
+    "FactsModel",
+    "Manifest",
+    "ManifestModel",
+    "atomic_write_text",
+    "load_facts",
+    "load_manifest",
+    "parse_manifest",
+    "write_manifest",
+]

@@ -1,0 +1,172 @@
+"""The manufacturer's project on disk: reading and writing ``techfile.yaml``.
+
+A manifest holds the device's identity and its classification facts. Reading it checks the
+schema (located errors, "did you mean" for unknown keys) and the consistency of the facts
+(contradictions located at the first field involved). Writing is atomic: a crash leaves the old
+file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from techfile.classify import Facts, find_contradictions
+from techfile.errors import InputError, LocatedInputError
+from techfile.located import LocatedDocument, load_yaml, parse_yaml, validate
+from techfile.project._models import FactsFileModel, ManifestModel
+
+__all__ = [
+    "MANIFEST_NAME",
+    "DeviceIdentity",
+    "Manifest",
+    "atomic_write_text",
+    "load_facts",
+    "load_manifest",
+    "parse_manifest",
+    "write_manifest",
+]
+
+MANIFEST_NAME = "techfile.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceIdentity:
+    """Who makes the device and what it is for (MDR Annex II section 1.1)."""
+
+    name: str
+    """Trade name."""
+    manufacturer: str
+    """The legal manufacturer's name."""
+    manufacturer_address: str | None
+    """Registered address."""
+    manufacturer_srn: str | None
+    """EUDAMED single registration number."""
+    version: str
+    """Software version."""
+    udi_di: str | None
+    """Basic UDI-DI or UDI-DI, where assigned."""
+    intended_purpose: str
+    """The intended purpose, as in the instructions for use."""
+    intended_users: tuple[str, ...]
+    """Intended users."""
+    patient_population: str
+    """Intended patient population."""
+    use_environment: tuple[str, ...]
+    """Use environments."""
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """A read and checked ``techfile.yaml``."""
+
+    path: Path
+    """Where it was read from."""
+    device: DeviceIdentity | None
+    """The device (None for a stand-alone facts file)."""
+    facts: Facts
+    """The classification facts given (possibly none)."""
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read and check a ``techfile.yaml`` or a stand-alone facts file.
+
+    A file whose only top-level key is ``classification`` is a facts file; anything else must be
+    a whole manifest. A directory means its ``techfile.yaml``.
+
+    Raises:
+        InputError: The file is missing, malformed or contradictory (located).
+    """
+    if path.is_dir():
+        path = path / MANIFEST_NAME
+    document = load_yaml(path)
+    return _checked(document, path)
+
+
+def load_facts(path: Path) -> Facts:
+    """Read only the classification facts of a manifest or facts file."""
+    return load_manifest(path).facts
+
+
+def parse_manifest(text: str, path: Path) -> Manifest:
+    """Check manifest text as if read from ``path`` (used before writing)."""
+    return _checked(parse_yaml(text, path), path)
+
+
+def _checked(document: LocatedDocument, path: Path) -> Manifest:
+    data = document.data
+    if isinstance(data, dict) and set(data) == {"classification"}:
+        facts = validate(FactsFileModel, document).classification.to_facts()
+        device = None
+    else:
+        manifest = validate(ManifestModel, document)
+        facts = manifest.classification.to_facts() if manifest.classification else Facts()
+        d = manifest.device
+        device = DeviceIdentity(
+            d.name,
+            d.manufacturer.name,
+            d.manufacturer.address,
+            d.manufacturer.srn,
+            d.version,
+            d.udi_di,
+            d.intended_purpose,
+            tuple(d.intended_users),
+            d.patient_population,
+            tuple(d.use_environment),
+        )
+    contradictions = find_contradictions(facts)
+    if contradictions:
+        errors = [
+            LocatedInputError(
+                document.locate(("classification", c.fields[0])),
+                f"contradictory facts: {c.message}",
+                field="classification." + ", classification.".join(c.fields),
+                hint=f"see {c.citation}",
+            )
+            for c in contradictions
+        ]
+        errors[0].more = tuple(errors[1:])
+        raise errors[0]
+    return Manifest(path, device, facts)
+
+
+def write_manifest(path: Path, data: dict[str, object], *, overwrite: bool = False) -> Manifest:
+    """Check a manifest and write it atomically.
+
+    Args:
+        path: Target file.
+        data: The manifest as plain values.
+        overwrite: Replace an existing file.
+
+    Raises:
+        InputError: The data do not make a valid manifest, or the file exists.
+    """
+    if path.exists() and not overwrite:
+        msg = f"{path} exists already; pass --force to replace it"
+        raise InputError(msg)
+    text = "# techfile manifest: see `techfile schema facts` for the classification fields.\n"
+    text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    manifest = parse_manifest(text, path)
+    atomic_write_text(path, text)
+    return manifest
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write a file so that readers see the old content or the new, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            Path(tmp).unlink()
+        raise

@@ -1,0 +1,148 @@
+"""The edge models of ``techfile.yaml``: pydantic validates, then the values become domain types.
+
+Unknown keys are rejected (``extra="forbid"``) with a "did you mean" hint from the loader.
+Booleans are strict (``1`` or ``"yes"`` in quotes are not booleans). The field names of the
+``classification:`` section are a public contract (``classification-facts.md``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+
+from techfile.classify import (
+    AiRole,
+    DataSources,
+    DeviceClass,
+    Facts,
+    InformationUse,
+    LegacyDevice,
+    Regulation,
+    WorstCaseImpact,
+    load_rulebook,
+)
+
+__all__ = ["DeviceModel", "FactsFileModel", "FactsModel", "ManifestModel"]
+
+
+def _suggest(value: str, known: list[str] | tuple[str, ...] | frozenset[str]) -> str:
+    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _mdr_trigger(value: str) -> str:
+    known = load_rulebook().rule_sets[Regulation.MDR].triggers
+    if value not in known:
+        msg = f"'{value}' is not an MDR Annex VIII trigger{_suggest(value, known)}"
+        raise ValueError(msg)
+    return value
+
+
+def _ivd_trigger(value: str) -> str:
+    known = load_rulebook().rule_sets[Regulation.IVDR].triggers
+    if value not in known:
+        msg = f"'{value}' is not an IVDR Annex VIII trigger{_suggest(value, known)}"
+        raise ValueError(msg)
+    return value
+
+
+def _annex_iii_point(value: str) -> str:
+    known = load_rulebook().annex_iii_points
+    if value not in known:
+        msg = f"'{value}' is not a point of AI Act Annex III ({', '.join(known)})"
+        raise ValueError(msg)
+    return value
+
+
+MdrTrigger = Annotated[str, AfterValidator(_mdr_trigger)]
+IvdTrigger = Annotated[str, AfterValidator(_ivd_trigger)]
+AnnexIIIPoint = Annotated[str, AfterValidator(_annex_iii_point)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FactsModel(_Model):
+    """The ``classification:`` section: every fact optional; a missing one becomes a question."""
+
+    is_software: StrictBool | None = None
+    is_ai_system: StrictBool | None = None
+    medical_purpose: StrictBool | None = None
+    action_beyond_storage_communication_search: StrictBool | None = None
+    individual_patient_benefit: StrictBool | None = None
+    annex_xvi_or_accessory: StrictBool | None = None
+    drives_or_influences_device: StrictBool | None = None
+    driven_device_class: DeviceClass | None = None
+    ivd_information: StrictBool | None = None
+    data_sources: DataSources | None = None
+    information_use: InformationUse | None = None
+    worst_case_impact: WorstCaseImpact | None = None
+    vital_parameters_immediate_danger: StrictBool | None = None
+    special_rule_triggers: list[MdrTrigger] | None = None
+    ivd_rule_triggers: list[IvdTrigger] | None = None
+    sterile: StrictBool | None = None
+    measuring_function: StrictBool | None = None
+    reusable_surgical_instrument: StrictBool | None = None
+    in_house_art_5_5: StrictBool | None = None
+    annex_iii_use_case: AnnexIIIPoint | None = None
+    # Optional extensions of the contract, each with a documented default in facts.yaml.
+    ai_role: AiRole | None = None
+    failure_endangers_health_safety: StrictBool | None = None
+    art_6_3_derogation: StrictBool | None = None
+    profiles_natural_persons: StrictBool | None = None
+    interacts_directly_with_persons: StrictBool | None = None
+    generates_synthetic_content: StrictBool | None = None
+    emotion_recognition: StrictBool | None = None
+    legacy_device: LegacyDevice | None = None
+    implantable: StrictBool | None = None
+
+    def to_facts(self) -> Facts:
+        """Return the facts that were written, leaving the others missing."""
+        given: dict[str, bool | str | frozenset[str] | None] = {}
+        for name in self.model_fields_set:
+            value = getattr(self, name)
+            if isinstance(value, list):
+                given[name] = frozenset(value)
+            elif isinstance(value, StrEnum):
+                given[name] = value.value
+            else:
+                given[name] = value
+        return Facts(given)
+
+
+class ManufacturerModel(_Model):
+    """The legal manufacturer."""
+
+    name: str = Field(min_length=1)
+    address: str | None = None
+    srn: str | None = Field(default=None, description="EUDAMED single registration number")
+
+
+class DeviceModel(_Model):
+    """The device's identity and intended purpose (MDR Art 2(12), Annex II 1.1)."""
+
+    name: str = Field(min_length=1)
+    manufacturer: ManufacturerModel
+    version: str = Field(min_length=1)
+    udi_di: str | None = Field(default=None, pattern=r"^[0-9A-Za-z+\-./*$%]{6,40}$")
+    intended_purpose: str = Field(min_length=10)
+    intended_users: list[str] = Field(min_length=1)
+    patient_population: str = Field(min_length=1)
+    use_environment: list[str] = Field(min_length=1)
+
+
+class ManifestModel(_Model):
+    """A whole ``techfile.yaml``."""
+
+    device: DeviceModel
+    classification: FactsModel | None = None
+
+
+class FactsFileModel(_Model):
+    """A stand-alone facts file: only the ``classification:`` section."""
+
+    classification: FactsModel

@@ -1,0 +1,30 @@
+"""The published JSON Schemas, by name (``techfile schema NAME``).
+
+Every JSON output of techfile has a stable, documented schema; this registry names them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from techfile.classify._json import classification_schema
+from techfile.project._schema import facts_schema, manifest_schema
+
+__all__ = ["SCHEMAS", "schema"]
+
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "classification": classification_schema,
+    "facts": facts_schema,
+    "manifest": manifest_schema,
+}
+"""Schema producers by name."""
+
+
+def schema(name: str) -> dict[str, Any]:
+    """Return the JSON Schema called ``name``.
+
+    Raises:
+        KeyError: No schema has that name.
+    """
+    return SCHEMAS[name]()
