@@ -167,7 +167,12 @@ def validate(model: type[M], document: LocatedDocument, *, prefix: tuple[str, ..
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        errors = [_located(model, document, prefix, err) for err in e.errors()]
+        # An unknown key is usually a misspelt one, which also makes a key "missing": report the
+        # misspelling first, then the rest in file order.
+        details = sorted(
+            e.errors(), key=lambda err: (err["type"] != "extra_forbidden", len(err["loc"]))
+        )
+        errors = [_located(model, document, prefix, err) for err in details]
         first = errors[0]
         first.more = tuple(errors[1:])
         raise first from e

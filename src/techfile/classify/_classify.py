@@ -13,7 +13,7 @@ Order of the steps (each names its legal source in the trace):
 
 from __future__ import annotations
 
-from techfile.classify._conditions import Equals, Truth, evaluate
+from techfile.catalog._conditions import Equals, Truth, evaluate
 from techfile.classify._engine import run_rule_set, run_tree
 from techfile.classify._facts import MISSING, DeviceClass, Facts, FactValue, Regulation
 from techfile.classify._loading import DERIVED_FACTS, load_rulebook

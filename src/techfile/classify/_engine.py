@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from techfile.classify._conditions import Lookup, Truth, evaluate
+from techfile.catalog._conditions import Lookup, Truth, evaluate
 from techfile.classify._facts import DeviceClass, Missing
 from techfile.classify._result import FiredRule, TraceStep
 from techfile.classify._tables import Rule, RuleSet, Tree

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Final, Self, TypeAlias
+from typing import Final
+
+from techfile.catalog._conditions import MISSING, FactValue, Missing
 
 __all__ = [
     "MISSING",
@@ -106,30 +108,6 @@ class LegacyDevice(StrEnum):
     MDD_CLASS_I_SELF_DECLARED = "mdd_class_i_self_declared"
     IVDD_CERTIFICATE = "ivdd_certificate"
     IVDD_SELF_DECLARED = "ivdd_self_declared"
-
-
-class Missing:
-    """The type of `MISSING`: a fact that was not given at all."""
-
-    _instance: Missing | None = None
-
-    def __new__(cls) -> Self:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance  # type: ignore[return-value]  # the one instance
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-MISSING: Final = Missing()
-"""Marks a fact that was not given, as opposed to one given as null."""
-
-FactValue: TypeAlias = bool | str | frozenset[str] | Missing | None
-"""What a fact can hold: a bool, an enum value (a str), null, a set of trigger names, or MISSING."""
 
 
 @dataclass(frozen=True, slots=True)

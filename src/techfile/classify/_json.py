@@ -103,7 +103,7 @@ class ClassificationJson(_Out):
     dates: list[DateJson]
     flags: list[FlagJson]
     questions: list[QuestionJson]
-    trace: list[TraceStepJson] = Field(min_length=1)
+    trace: list[TraceStepJson]
 
 
 def to_json(result: Classification) -> dict[str, Any]:

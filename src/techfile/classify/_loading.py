@@ -11,24 +11,13 @@ import datetime as dt
 import functools
 from importlib import resources
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from techfile.classify._conditions import (
-    AllOf,
-    AnyOf,
-    Condition,
-    Contains,
-    Equals,
-    In,
-    IsSet,
-    Not,
-    fact_names,
-)
+from techfile.catalog._conditions import AllOf, AnyOf, Condition, Contains, Not, fact_names
+from techfile.catalog._edge import ConditionModel, SourceModel, StrictModel
 from techfile.classify._facts import DeviceClass, Regulation
 from techfile.classify._tables import (
-    Amendment,
     Branch,
     Contradiction,
     DateRule,
@@ -41,7 +30,6 @@ from techfile.classify._tables import (
     Rule,
     RuleBook,
     RuleSet,
-    Source,
     Tree,
     TreeNode,
     Variant,
@@ -61,82 +49,7 @@ class RuleDataError(Error):
     """techfile's own rule data are inconsistent (a defect of techfile, not of the input)."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class ConditionModel(_Model):
-    """A condition as written in YAML: exactly one form per mapping."""
-
-    fact: str | None = None
-    equals: bool | str | None = None
-    in_: list[bool | str | None] | None = Field(default=None, alias="in")
-    contains: str | None = None
-    is_set: bool | None = None
-    all_of: list[ConditionModel] | None = Field(default=None, min_length=1)
-    any_of: list[ConditionModel] | None = Field(default=None, min_length=1)
-    not_: ConditionModel | None = Field(default=None, alias="not")
-
-    @model_validator(mode="after")
-    def _one_form(self) -> ConditionModel:
-        tests = {"equals", "in_", "contains", "is_set"} & self.model_fields_set
-        groups = {"all_of", "any_of", "not_"} & self.model_fields_set
-        if self.fact is not None and len(tests) == 1 and not groups:
-            return self
-        if self.fact is None and not tests and len(groups) == 1:
-            return self
-        msg = "a condition is either {fact, equals|in|contains|is_set} or one of all_of/any_of/not"
-        raise ValueError(msg)
-
-    def build(self) -> Condition:  # noqa: PLR0911  # one return per form of condition
-        """Return the domain condition."""
-        if self.all_of is not None:
-            return AllOf(tuple(m.build() for m in self.all_of))
-        if self.any_of is not None:
-            return AnyOf(tuple(m.build() for m in self.any_of))
-        if self.not_ is not None:
-            return Not(self.not_.build())
-        fact = str(self.fact)
-        if self.in_ is not None:
-            return In(fact, frozenset(self.in_))
-        if self.contains is not None:
-            return Contains(fact, self.contains)
-        if self.is_set is not None:
-            return IsSet(fact, expected=self.is_set)
-        return Equals(fact, self.equals)
-
-
-class _AmendmentModel(_Model):
-    act: str
-    in_force: dt.date
-    summary: str
-
-
-class _SourceModel(_Model):
-    id: str
-    title: str
-    act: str | None = None
-    kind: Literal["law", "guidance", "state_of_the_art"]
-    version: str
-    legal_status_as_of: dt.date
-    entry_into_force: dt.date | None = None
-    amended_by: list[_AmendmentModel] = []
-
-    def build(self) -> Source:
-        amendments = tuple(Amendment(a.act, a.in_force, a.summary) for a in self.amended_by)
-        return Source(
-            self.id,
-            self.title,
-            self.act,
-            self.kind,
-            self.version,
-            self.legal_status_as_of,
-            self.entry_into_force,
-            amendments,
-        )
-
-
-class _BranchModel(_Model):
+class _BranchModel(StrictModel):
     finding: str
     next: str | None = None
     outcome: str | None = None
@@ -150,7 +63,7 @@ class _BranchModel(_Model):
         return self
 
 
-class _NodeModel(_Model):
+class _NodeModel(StrictModel):
     step: str
     citation: str
     test: ConditionModel
@@ -158,7 +71,7 @@ class _NodeModel(_Model):
     if_false: _BranchModel
 
 
-class _TreeModel(_Model):
+class _TreeModel(StrictModel):
     start: str
     nodes: dict[str, _NodeModel]
 
@@ -175,7 +88,7 @@ class _TreeModel(_Model):
         return Tree(name, self.start, nodes)
 
 
-class _RuleModel(_Model):
+class _RuleModel(StrictModel):
     id: str
     rule: str
     klass: DeviceClass | None = Field(default=None, alias="class")
@@ -186,7 +99,7 @@ class _RuleModel(_Model):
     fallback: bool = False
 
 
-class _TriggerModel(_Model):
+class _TriggerModel(StrictModel):
     name: str = Field(pattern=r"^rule_[0-9]+[a-m]?_[a-z0-9_]+$")
     rule: str
     klass: DeviceClass | None = Field(alias="class")
@@ -194,12 +107,12 @@ class _TriggerModel(_Model):
     finding: str
 
 
-class _TriggersModel(_Model):
+class _TriggersModel(StrictModel):
     fact: str
     items: list[_TriggerModel] = Field(min_length=1)
 
 
-class _RuleSetModel(_Model):
+class _RuleSetModel(StrictModel):
     regulation: Regulation
     scale: list[DeviceClass] = Field(min_length=2)
     combine_citation: str
@@ -240,7 +153,7 @@ class _RuleSetModel(_Model):
         )
 
 
-class _VariantModel(_Model):
+class _VariantModel(StrictModel):
     name: str
     regulation: Regulation
     base_class: DeviceClass
@@ -249,18 +162,18 @@ class _VariantModel(_Model):
     citation: str
 
 
-class _RouteModel(_Model):
+class _RouteModel(StrictModel):
     regulation: Regulation | None = None
-    classes: list[DeviceClass] = []
+    classes: list[DeviceClass] = Field(default_factory=list)
     with_variant: bool = False
     outcome: str | None = None
     notified_body: NotifiedBody | None = None
     citation: str
     routes: list[str] = Field(min_length=1)
-    notes: list[str] = []
+    notes: list[str] = Field(default_factory=list)
 
 
-class _ReportModel(_Model):
+class _ReportModel(StrictModel):
     regulation: Regulation
     classes: list[DeviceClass] = Field(min_length=1)
     report: str
@@ -269,7 +182,7 @@ class _ReportModel(_Model):
     citation: str
 
 
-class _DateModel(_Model):
+class _DateModel(StrictModel):
     id: str
     date: dt.date
     event: str
@@ -277,7 +190,7 @@ class _DateModel(_Model):
     when: ConditionModel
 
 
-class _FlagModel(_Model):
+class _FlagModel(StrictModel):
     id: str
     article: str
     citation: str
@@ -286,17 +199,17 @@ class _FlagModel(_Model):
     ask_when_unknown: bool = False
 
 
-class _ListItemModel(_Model):
+class _ListItemModel(StrictModel):
     point: str
     summary: str
 
 
-class _ListModel(_Model):
+class _ListModel(StrictModel):
     citation: str
     items: list[_ListItemModel] = Field(min_length=1)
 
 
-class _FactSpecModel(_Model):
+class _FactSpecModel(StrictModel):
     name: str
     question: str
     explanation: str
@@ -319,34 +232,34 @@ class _FactSpecModel(_Model):
         )
 
 
-class _ContradictionModel(_Model):
+class _ContradictionModel(StrictModel):
     fields: list[str] = Field(min_length=1)
     citation: str
     message: str
     when: ConditionModel
 
 
-class _DefinitionModel(_Model):
+class _DefinitionModel(StrictModel):
     term: str
     definition: str
     citation: str
 
 
-class RuleFileModel(_Model):
+class RuleFileModel(StrictModel):
     """One file of rule data: a legal source and the tables taken from it."""
 
-    source: _SourceModel
-    definitions: list[_DefinitionModel] = []
-    trees: dict[str, _TreeModel] = {}
-    rule_sets: dict[str, _RuleSetModel] = {}
-    variants: list[_VariantModel] = []
-    routes: list[_RouteModel] = []
-    reports: list[_ReportModel] = []
-    dates: list[_DateModel] = []
-    flags: list[_FlagModel] = []
-    lists: dict[str, _ListModel] = {}
-    facts: list[_FactSpecModel] = []
-    contradictions: list[_ContradictionModel] = []
+    source: SourceModel
+    definitions: list[_DefinitionModel] = Field(default_factory=list)
+    trees: dict[str, _TreeModel] = Field(default_factory=dict)
+    rule_sets: dict[str, _RuleSetModel] = Field(default_factory=dict)
+    variants: list[_VariantModel] = Field(default_factory=list)
+    routes: list[_RouteModel] = Field(default_factory=list)
+    reports: list[_ReportModel] = Field(default_factory=list)
+    dates: list[_DateModel] = Field(default_factory=list)
+    flags: list[_FlagModel] = Field(default_factory=list)
+    lists: dict[str, _ListModel] = Field(default_factory=dict)
+    facts: list[_FactSpecModel] = Field(default_factory=list)
+    contradictions: list[_ContradictionModel] = Field(default_factory=list)
 
 
 def rules_dir() -> Path:

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from techfile.classify._conditions import Condition
+from techfile.catalog._conditions import Condition
+from techfile.catalog._source import Amendment, Source
 from techfile.classify._facts import DeviceClass, Regulation
 
 __all__ = [
@@ -41,40 +42,6 @@ class NotifiedBody(StrEnum):
     NONE = "none"
     FULL = "full"
     LIMITED = "limited"
-
-
-@dataclass(frozen=True, slots=True)
-class Amendment:
-    """An amending act recorded against a source."""
-
-    act: str
-    """The amending act, e.g. "Regulation (EU) 2026/1744"."""
-    in_force: dt.date
-    """Its entry into force."""
-    summary: str
-    """What it changed, in our words."""
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """A legal source (act or guidance) and the version of it the data reflect."""
-
-    id: str
-    """Stable id, the file stem."""
-    title: str
-    """Full title."""
-    act: str | None
-    """The act's number, for law."""
-    kind: str
-    """law, guidance or state_of_the_art."""
-    version: str
-    """Which text or revision was used."""
-    legal_status_as_of: dt.date
-    """The date up to which changes to the source are reflected."""
-    entry_into_force: dt.date | None
-    """Entry into force, where recorded."""
-    amended_by: tuple[Amendment, ...]
-    """Amending acts taken into account."""
 
 
 @dataclass(frozen=True, slots=True)

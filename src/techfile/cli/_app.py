@@ -73,6 +73,9 @@ def reporting() -> Iterator[None]:
     except Error as e:
         _report(e, e.diagnostics())
         raise typer.Exit(EXIT_FOUND) from e
+    except Exception as e:  # the CLI boundary: a defect of techfile, reported without a traceback
+        _report(e, f"internal error: {e!r}; rerun with --verbose and report it as a bug")
+        raise typer.Exit(EXIT_FOUND) from e
 
 
 def _report(error: BaseException, text: str) -> None:

@@ -16,8 +16,8 @@ from enum import Enum, StrEnum
 
 from pydantic import ValidationError
 
+from techfile.catalog._conditions import Truth, evaluate
 from techfile.classify import Facts, FactSpec, load_rulebook
-from techfile.classify._conditions import Truth, evaluate
 from techfile.errors import InputError
 from techfile.project._models import FactsModel
 

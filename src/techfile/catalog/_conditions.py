@@ -13,23 +13,49 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-
-from techfile.classify._facts import FactValue, Missing
+from typing import Final, Self, TypeAlias
 
 __all__ = [
+    "MISSING",
     "AllOf",
     "AnyOf",
     "Condition",
     "Contains",
     "Equals",
+    "FactValue",
     "In",
     "IsSet",
+    "Missing",
     "Not",
     "Outcome",
     "Truth",
     "evaluate",
     "fact_names",
 ]
+
+
+class Missing:
+    """The type of `MISSING`: a fact that was not given at all."""
+
+    _instance: Missing | None = None
+
+    def __new__(cls) -> Self:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance  # type: ignore[return-value]  # the one instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Final = Missing()
+"""Marks a fact that was not given, as opposed to one given as null."""
+
+FactValue: TypeAlias = bool | str | frozenset[str] | Missing | None
+"""What a fact can hold: a bool, an enum value (a str), null, a set of trigger names, or MISSING."""
 
 
 class Truth(Enum):
