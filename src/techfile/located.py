@@ -80,17 +80,23 @@ def load_yaml(path: Path) -> LocatedDocument:
         InputError: The file cannot be read or is not valid YAML (located where known).
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError as e:
         raise InputError(f"{path}: no such file") from e
     except IsADirectoryError as e:
         raise InputError(f"{path}: is a directory, expected a YAML file") from e
-    except UnicodeDecodeError as e:
-        raise LocatedInputError(
-            Location(path), "the file is not UTF-8 text", hint="save it as UTF-8"
-        ) from e
     except OSError as e:
         raise InputError(f"{path}: cannot be read ({e.strerror})") from e
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise LocatedInputError(
+            Location(path, line, column),
+            f"the file is not UTF-8 text (byte 0x{data[e.start]:02x})",
+            hint="save it as UTF-8",
+        ) from e
     return parse_yaml(text, path)
 
 
@@ -100,25 +106,122 @@ def parse_yaml(text: str, path: Path | None = None) -> LocatedDocument:
     Raises:
         LocatedInputError: The text is not one valid YAML document without duplicate keys.
     """
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)
         root = loader.get_single_node()
         _reject_duplicate_keys(root, path)
-        data = loader.construct_document(root) if root is not None else None
+        data = _construct(loader, root, path)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        where = _syntax_location(e, text, path)
         problem = " ".join(p for p in (e.context, e.problem) if p) or "invalid YAML"
         raise LocatedInputError(
             where, f"YAML syntax error: {problem}", hint="check indentation, colons and quotes"
+        ) from e
+    except yaml.reader.ReaderError as e:
+        line = text.count("\n", 0, e.position) + 1
+        column = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        raise LocatedInputError(
+            Location(path, line, column),
+            f"the file contains a character YAML does not allow ({chr(e.character)!r})"
+            if isinstance(e.character, int)
+            else "the file contains a character YAML does not allow",
+            field=_field_at(text, e.position),
+            hint="remove control characters",
         ) from e
     except yaml.YAMLError as e:
         raise LocatedInputError(Location(path), f"YAML error: {e}") from e
     except RecursionError as e:
         raise LocatedInputError(Location(path), "the YAML document is nested too deeply") from e
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return LocatedDocument(path, data, root)
+
+
+def _syntax_location(e: yaml.MarkedYAMLError, text: str, path: Path | None) -> Location:
+    mark = e.problem_mark or e.context_mark
+    # An unclosed quote or bracket is found at the end of the stream, past the last line:
+    # the place where the construct opened is the useful one.
+    if e.context_mark is not None and (mark is None or mark.line >= text.count("\n")):
+        mark = e.context_mark
+    return Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+
+
+def _construct(loader: yaml.SafeLoader, root: yaml.Node | None, path: Path | None) -> object:
+    """Build Python values; a scalar PyYAML cannot convert is reported at its own line."""
+    if root is None:
+        return None
+    try:
+        return loader.construct_document(root)
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as e:
+        bad = _first_unconstructible(root)
+        mark = bad.start_mark if bad is not None else root.start_mark
+        value = f" {bad.tag.rsplit(':', 1)[-1]} {bad.value!r}" if bad is not None else ""
+        raise LocatedInputError(
+            Location(path, mark.line + 1, mark.column + 1),
+            f"invalid value{value}: {e}",
+            field=_path_to(root, bad) if bad is not None else None,
+            hint="quote the value to keep it as text",
+        ) from e
+
+
+def _path_to(root: yaml.Node, target: yaml.Node) -> str | None:
+    """The dotted field path of a node within the tree (None if not found)."""
+    stack: list[tuple[yaml.Node, tuple[str, ...]]] = [(root, ())]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return ".".join(path) or None
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack += [(v, (*path, str(k.value))) for k, v in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(v, (*path, str(i))) for i, v in enumerate(node.value)]
+    return None
+
+
+def _field_at(text: str, position: int) -> str | None:
+    """The field whose value holds ``position``, read from a copy without bad characters."""
+    printable = "".join(c if c.isprintable() or c in "\n\t" else " " for c in text)
+    try:
+        root = yaml.compose(printable, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    best: yaml.Node | None = None
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if node.start_mark.index <= position <= node.end_mark.index:
+            best = node
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(v for _, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return _path_to(root, best) if root is not None and best is not None else None
+
+
+def _first_unconstructible(root: yaml.Node) -> yaml.ScalarNode | None:
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop(0)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                yaml.SafeLoader("").construct_object(node, deep=True)
+            except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
+                return node
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None
 
 
 def _reject_duplicate_keys(root: yaml.Node | None, path: Path | None) -> None:
@@ -186,7 +289,8 @@ def _located(
     prefix: tuple[str, ...],
     err: Any,  # noqa: ANN401  # pydantic's ErrorDetails is a TypedDict of loose values
 ) -> LocatedInputError:
-    loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+    # pydantic adds "[key]" after a dict key that failed validation: point at the key itself.
+    loc = tuple(p for p in err["loc"] if isinstance(p, str | int) and p != "[key]")
     full = prefix + loc
     where = document.locate(full)
     field = ".".join(str(p) for p in full)
@@ -197,6 +301,8 @@ def _located(
         hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
         return LocatedInputError(where, f"unknown key '{loc[-1]}'", field=field, hint=hint)
     if kind == "missing":
+        # Point at the mapping's own key (e.g. "manufacturer:"), not at its first entry.
+        where = document.locate(full[:-1]) if len(full) > 1 else where
         return LocatedInputError(where, "required key is missing", field=field)
     expected = _expected(err)
     return LocatedInputError(

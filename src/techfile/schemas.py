@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from techfile.assess import gaps_schema
 from techfile.classify._json import classification_schema
 from techfile.project._schema import facts_schema, manifest_schema
 
@@ -16,6 +17,7 @@ __all__ = ["SCHEMAS", "schema"]
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "classification": classification_schema,
     "facts": facts_schema,
+    "gaps": gaps_schema,
     "manifest": manifest_schema,
 }
 """Schema producers by name."""

@@ -29,6 +29,7 @@ __all__ = [
     "Not",
     "Outcome",
     "Truth",
+    "condition_to_data",
     "evaluate",
     "fact_names",
 ]
@@ -219,3 +220,22 @@ def fact_names(condition: Condition) -> Iterator[str]:
                 yield from fact_names(member)
         case Not(member):
             yield from fact_names(member)
+
+
+def condition_to_data(condition: Condition) -> dict[str, object]:  # noqa: PLR0911  # per form
+    """Return a condition in the plain form the data files use (inverse of parsing)."""
+    match condition:
+        case Equals(fact, value):
+            return {"fact": fact, "equals": value}
+        case In(fact, values):
+            return {"fact": fact, "in": sorted(values, key=repr)}
+        case Contains(fact, value):
+            return {"fact": fact, "contains": value}
+        case IsSet(fact, expected):
+            return {"fact": fact, "is_set": expected}
+        case AllOf(members):
+            return {"all_of": [condition_to_data(m) for m in members]}
+        case AnyOf(members):
+            return {"any_of": [condition_to_data(m) for m in members]}
+        case Not(member):
+            return {"not": condition_to_data(member)}

@@ -3,12 +3,20 @@
 One module per command group; each parses, calls the library, renders and exits.
 """
 
-from techfile.cli import _classify, _init, _schema
+from techfile.cli import _catalog, _classify, _evidence, _gaps, _init, _keys, _schema
 from techfile.cli._app import app
 
 __all__ = ["app", "main"]
 
-_COMMANDS = (_classify, _init, _schema)  # imported for their @app.command registrations
+_COMMANDS = (
+    _catalog,
+    _classify,
+    _evidence,
+    _gaps,
+    _init,
+    _keys,
+    _schema,
+)  # imported for their @app.command registrations
 
 
 def main() -> None:

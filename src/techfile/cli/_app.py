@@ -35,7 +35,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 out = Console(soft_wrap=False)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # never wrap: editors parse file:line:col
 _state = {"verbose": False}
 
 

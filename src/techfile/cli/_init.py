@@ -66,8 +66,35 @@ def init_command(
                 msg = f"no answer for {question.key} ({question.text}); add it to the answers file"
                 raise InputError(msg)
         target = folder / MANIFEST_NAME
-        write_manifest(target, assemble(collected), overwrite=force)
+        try:
+            write_manifest(target, assemble(collected), overwrite=force)
+        except LocatedInputError as e:
+            raise _in_answers(e, answers, given) from e
     out.print(f"wrote {target}; next: techfile classify {target}")
+
+
+def _in_answers(
+    error: LocatedInputError, answers: Path | None, given: dict[str, object]
+) -> InputError:
+    """Re-point an error in the manifest being written at the answer that caused it."""
+    field = error.field or ""
+    key = field.removeprefix("classification.").split(",")[0]
+    if field.startswith("device."):
+        key = ".".join(field.split(".")[:2])
+    problem = error.problem + (f"; expected {error.expected}" if error.expected else "")
+    if answers is not None and key in given:
+        document = load_yaml(answers)
+        parts = (
+            tuple(key.split("."))
+            if isinstance(document.data, dict)
+            and "device" in document.data
+            and key.startswith("device.")
+            else (key,)
+        )
+        return LocatedInputError(
+            document.locate(parts), problem, field=key, found=error.found, hint=error.hint
+        )
+    return InputError(f"answer for {key or 'the questionnaire'}: {problem}")
 
 
 def _ask(question: Question) -> object:
@@ -116,15 +143,16 @@ def _read_answers(path: Path) -> dict[str, object]:
             hint = f"did you mean '{close[0]}'?" if close else "see `techfile schema facts`"
             raise LocatedInputError(where, f"unknown question key '{key}'", field=key, hint=hint)
         try:
-            parsed[key] = parse_answer(question, _as_text(value))
+            parsed[key] = parse_answer(question, _as_text(value, question))
         except InputError as e:
             raise LocatedInputError(where, str(e), field=key) from e
     return parsed
 
 
-def _as_text(value: object) -> str:
+def _as_text(value: object, question: Question) -> str:
     if value is None:
-        return "none"
+        # null: "none" where that is an answer (no Annex III use case), otherwise skipped.
+        return "none" if "none" in question.choices else "?"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):

@@ -6,7 +6,9 @@
 
 from techfile.project._manifest import (
     MANIFEST_NAME,
+    CollectSpec,
     DeviceIdentity,
+    EvidenceConfig,
     Manifest,
     atomic_write_text,
     load_facts,
@@ -18,7 +20,9 @@ from techfile.project._models import FactsModel, ManifestModel
 
 __all__ = [
     "MANIFEST_NAME",
+    "CollectSpec",
     "DeviceIdentity",
+    "EvidenceConfig",
     "FactsModel",
     "Manifest",
     "ManifestModel",

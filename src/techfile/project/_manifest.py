@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from techfile.catalog import EvidenceKind
 from techfile.classify import Facts, find_contradictions
 from techfile.errors import InputError, LocatedInputError
 from techfile.located import LocatedDocument, load_yaml, parse_yaml, validate
@@ -62,6 +64,32 @@ class DeviceIdentity:
 
 
 @dataclass(frozen=True, slots=True)
+class CollectSpec:
+    """One artefact that ``techfile evidence collect`` turns into a record."""
+
+    kind: EvidenceKind
+    """The collector to use."""
+    path: Path
+    """The artefact, relative to the project root."""
+    requirements: tuple[str, ...]
+    """Requirements the whole artefact supports (besides those it names itself)."""
+    options: Mapping[str, object]
+    """Collector options (e.g. a coverage threshold)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceConfig:
+    """Where the project keeps evidence and its key, and what to collect."""
+
+    folder: Path = Path("evidence")
+    """Evidence records folder, relative to the project root."""
+    key: Path = Path("keys/evidence")
+    """Key stem: ``.key`` (encrypted private key) and ``.pub.json`` beside it."""
+    collect: tuple[CollectSpec, ...] = ()
+    """Artefacts to collect."""
+
+
+@dataclass(frozen=True, slots=True)
 class Manifest:
     """A read and checked ``techfile.yaml``."""
 
@@ -71,6 +99,17 @@ class Manifest:
     """The device (None for a stand-alone facts file)."""
     facts: Facts
     """The classification facts given (possibly none)."""
+    characteristics: Mapping[str, bool] = field(default_factory=dict)
+    """Characteristics stated (applicability facts); absent ones are unknown."""
+    not_applicable: Mapping[str, str] = field(default_factory=dict)
+    """Requirement id -> the manufacturer's justification for not applying it."""
+    evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
+    """Evidence settings."""
+
+    @property
+    def root(self) -> Path:
+        """The project folder (where ``techfile.yaml`` lies)."""
+        return self.path.parent
 
 
 def load_manifest(path: Path) -> Manifest:
@@ -103,9 +142,11 @@ def _checked(document: LocatedDocument, path: Path) -> Manifest:
     if isinstance(data, dict) and set(data) == {"classification"}:
         facts = validate(FactsFileModel, document).classification.to_facts()
         device = None
+        extras = {}
     else:
         manifest = validate(ManifestModel, document)
         facts = manifest.classification.to_facts() if manifest.classification else Facts()
+        extras = _extras(manifest)
         d = manifest.device
         device = DeviceIdentity(
             d.name,
@@ -132,7 +173,33 @@ def _checked(document: LocatedDocument, path: Path) -> Manifest:
         ]
         errors[0].more = tuple(errors[1:])
         raise errors[0]
-    return Manifest(path, device, facts)
+    return Manifest(path, device, facts, **extras)  # type: ignore[arg-type]  # keyword fields
+
+
+def _extras(manifest: ManifestModel) -> dict[str, object]:
+    characteristics = (
+        {
+            name: getattr(manifest.characteristics, name)
+            for name in manifest.characteristics.model_fields_set
+            if getattr(manifest.characteristics, name) is not None
+        }
+        if manifest.characteristics
+        else {}
+    )
+    config = manifest.evidence
+    evidence = EvidenceConfig(
+        Path(config.folder),
+        Path(config.key),
+        tuple(
+            CollectSpec(c.kind, Path(c.path), tuple(c.requirements), dict(c.options))
+            for c in config.collect
+        ),
+    )
+    return {
+        "characteristics": characteristics,
+        "not_applicable": dict(manifest.not_applicable),
+        "evidence": evidence,
+    }
 
 
 def write_manifest(path: Path, data: dict[str, object], *, overwrite: bool = False) -> Manifest:

@@ -8,11 +8,13 @@ Booleans are strict (``1`` or ``"yes"`` in quotes are not booleans). The field n
 from __future__ import annotations
 
 import difflib
+import typing
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
+from techfile.catalog import EvidenceKind
 from techfile.classify import (
     AiRole,
     DataSources,
@@ -25,7 +27,15 @@ from techfile.classify import (
     load_rulebook,
 )
 
-__all__ = ["DeviceModel", "FactsFileModel", "FactsModel", "ManifestModel"]
+__all__ = [
+    "CharacteristicsModel",
+    "CollectModel",
+    "DeviceModel",
+    "EvidenceConfigModel",
+    "FactsFileModel",
+    "FactsModel",
+    "ManifestModel",
+]
 
 
 def _suggest(value: str, known: list[str] | tuple[str, ...] | frozenset[str]) -> str:
@@ -105,6 +115,8 @@ class FactsModel(_Model):
         given: dict[str, bool | str | frozenset[str] | None] = {}
         for name in self.model_fields_set:
             value = getattr(self, name)
+            if value is None and name in _YES_NO:
+                continue  # null for a yes/no fact means "not answered": the step will ask
             if isinstance(value, list):
                 given[name] = frozenset(value)
             elif isinstance(value, StrEnum):
@@ -112,6 +124,14 @@ class FactsModel(_Model):
             else:
                 given[name] = value
         return Facts(given)
+
+
+_YES_NO = frozenset(
+    name
+    for name, info in FactsModel.model_fields.items()
+    if any(StrictBool == arg for arg in typing.get_args(info.annotation))
+)
+"""Facts answered yes or no (their null is "unknown", unlike the null of a choice)."""
 
 
 class ManufacturerModel(_Model):
@@ -135,11 +155,59 @@ class DeviceModel(_Model):
     use_environment: list[str] = Field(min_length=1)
 
 
+class CharacteristicsModel(_Model):
+    """Device characteristics that decide which requirements apply (``applies_when`` facts)."""
+
+    software_only: StrictBool | None = None
+    connected: StrictBool | None = None
+    has_ml_model: StrictBool | None = None
+    lay_users: StrictBool | None = None
+    energy_or_radiation: StrictBool | None = None
+    has_alarms: StrictBool | None = None
+    incorporates_substances: StrictBool | None = None
+    processes_personal_data: StrictBool | None = None
+
+
+def _requirement_id(value: str) -> str:
+    from techfile.catalog import load_catalog  # noqa: PLC0415  # the catalog loads lazily
+
+    catalog = load_catalog()
+    if catalog.get(value) is None:
+        msg = f"'{value}' is not a requirement id{_suggest(value, list(catalog.requirements))}"
+        raise ValueError(msg)
+    return value
+
+
+RequirementRef = Annotated[str, AfterValidator(_requirement_id)]
+
+
+class CollectModel(_Model):
+    """One artefact for ``techfile evidence collect``."""
+
+    kind: EvidenceKind
+    path: str = Field(min_length=1)
+    requirements: list[RequirementRef] = Field(default_factory=list)
+    options: dict[str, StrictBool | int | float | str | list[str]] = Field(default_factory=dict)
+
+
+class EvidenceConfigModel(_Model):
+    """Where evidence lives and what to collect."""
+
+    folder: str = "evidence"
+    key: str = "keys/evidence"
+    collect: list[CollectModel] = Field(default_factory=list)
+
+
 class ManifestModel(_Model):
     """A whole ``techfile.yaml``."""
 
     device: DeviceModel
     classification: FactsModel | None = None
+    characteristics: CharacteristicsModel | None = None
+    not_applicable: dict[RequirementRef, Annotated[str, Field(min_length=20)]] = Field(
+        default_factory=dict
+    )
+    evidence: EvidenceConfigModel = Field(default_factory=EvidenceConfigModel)
 
 
 class FactsFileModel(_Model):

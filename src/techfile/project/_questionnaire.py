@@ -144,6 +144,8 @@ def _kind_of(name: str) -> tuple[AnswerKind, tuple[str, ...]]:
     annotation = FactsModel.model_fields[name].annotation
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     inner = args[0] if args else annotation
+    if typing.get_origin(inner) is typing.Annotated:  # StrictBool is Annotated[bool, Strict()]
+        inner = typing.get_args(inner)[0]
     if inner is bool:
         return AnswerKind.BOOL, ()
     if isinstance(inner, type) and issubclass(inner, Enum):
