@@ -33,6 +33,7 @@ from techfile.catalog import (
     Applicability,
     Applies,
     Catalog,
+    EvidenceKind,
     Excluded,
     Relation,
     Requirement,
@@ -41,6 +42,9 @@ from techfile.catalog import (
 from techfile.evidence import Outcome, Rejected, Verified, changed_subjects
 
 __all__ = ["GapReport", "assess"]
+
+_CHECKS = frozenset({EvidenceKind.JUNIT, EvidenceKind.COVERAGE, EvidenceKind.SARIF})
+"""Kinds that check something: their INFO outcome means nothing was checked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +161,11 @@ def _status(
         f"record {e.record[:12]} ({e.kind}) failed: {e.summary}"
         for e in fresh
         if e.outcome is Outcome.FAIL
+    ]
+    reasons += [
+        f"record {e.record[:12]} ({e.kind}) names it but checked nothing for it (e.g. skipped)"
+        for e in fresh
+        if e.outcome is Outcome.INFO and e.kind in _CHECKS
     ]
     reasons += [
         f"record {e.record[:12]}: the requirement changed since it was linked; review the link"

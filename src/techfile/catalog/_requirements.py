@@ -99,7 +99,7 @@ class Requirement:
             data["parent"] = self.parent
         if self.applies_when is not None:
             data["applies_when"] = condition_to_data(self.applies_when)
-        data["evidence_kinds"] = sorted(self.evidence_kinds)
+        data["evidence_kinds"] = sorted(kind.value for kind in self.evidence_kinds)
         return data
 
     def with_hash(self) -> Requirement:

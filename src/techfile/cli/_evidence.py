@@ -92,7 +92,9 @@ def add_command(
         if unknown:
             msg = f"unknown requirement id(s): {', '.join(unknown)} (see `techfile catalog search`)"
             raise InputError(msg)
-        options: dict[str, object] = {"title": title or artefact.stem}
+        options: dict[str, object] = {}
+        if kind is EvidenceKind.DOCUMENT:
+            options["title"] = title or artefact.stem
         digests = _record(manifest, [Request(kind, artefact, tuple(requirement or ()), options)])
     out.print(f"recorded {digests[0]}")
 

@@ -27,6 +27,7 @@ from securesystemslib.signer import Key, Signer
 
 from techfile.catalog import Catalog, EvidenceKind, RequirementId
 from techfile.evidence.collectors.interface import Draft, Outcome, Subject
+from techfile.evidence.errors import EvidenceInputError
 
 __all__ = [
     "PAYLOAD_TYPE",
@@ -133,7 +134,7 @@ def sign_draft(
         {
             "id": rid,
             "content_hash": r.content_hash if (r := catalog.get(rid)) else "",
-            "outcome": str(draft.requirement_outcomes.get(rid, draft.outcome)),
+            "outcome": str(_link_outcome(draft, rid)),
         }
         for rid in ids
     ]
@@ -154,9 +155,30 @@ def sign_draft(
     return _canonical(envelope.to_dict())
 
 
+def _link_outcome(draft: Draft, requirement: str) -> Outcome:
+    """A requirement's outcome: the collector's own for it, else the record's.
+
+    When the collector reports outcomes per requirement (JUnit) and has none for one it names,
+    nothing that ran verified it (e.g. its tests were all skipped): the link is INFO, not PASS.
+    """
+    if requirement in draft.requirement_outcomes:
+        return draft.requirement_outcomes[requirement]
+    if requirement in draft.requirement_ids and draft.requirement_outcomes:
+        return Outcome.INFO
+    return draft.outcome
+
+
 def _canonical(value: object) -> bytes:
-    """RFC 8785 canonical JSON bytes."""
-    return rfc8785.dumps(value)  # type: ignore[arg-type]  # plain JSON values built above
+    """RFC 8785 canonical JSON bytes.
+
+    Raises:
+        EvidenceInputError: A value has no exact JSON form (e.g. an integer beyond 2**53).
+    """
+    try:
+        return rfc8785.dumps(value)  # type: ignore[arg-type]  # plain JSON values built above
+    except rfc8785.CanonicalizationError as e:
+        msg = f"the evidence details cannot be written as canonical JSON: {e}"
+        raise EvidenceInputError(msg) from e
 
 
 def parse_record(data: bytes, name: str = "<record>") -> EvidenceRecord | Rejected:

@@ -88,8 +88,10 @@ class Draft:
 class Collector(Protocol):
     """Reads one kind of artefact."""
 
-    kind: EvidenceKind
-    """The kind of evidence it produces."""
+    @property
+    def kind(self) -> EvidenceKind:
+        """The kind of evidence it produces."""
+        ...
 
     def collect(self, path: Path, *, root: Path, options: Mapping[str, object]) -> Draft:
         """Read and check the artefact at ``path``.
