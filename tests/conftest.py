@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ("pytester",)
+
 TESTS = Path(__file__).resolve().parent
 ASSETS = TESTS / "assets"
 # CI clones the repository with ../shared beside it (see the README); so does a developer checkout.
