@@ -169,3 +169,17 @@ def test_gaps_as_csv_and_xlsx(project: Path, tmp_path: Path) -> None:
     assert book.sheetnames == ["Gaps", "Traceability"]
     trace = list(book["Traceability"].iter_rows(values_only=True))
     assert any(r[0] == "MDR.AI.17.2" and r[7] == "reports/junit.xml" for r in trace)
+
+
+def test_a_damaged_record_file_is_bad_input_with_its_location(
+    project: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "cardiorisk"
+    shutil.copytree(project, copy)
+    record = min((copy / "evidence").iterdir())
+    record.write_bytes(record.read_bytes()[:40] + b"\n}}")
+    for command in (["evidence", "verify", str(copy)], ["gaps", str(copy)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2, result.output
+        assert f"{record.name}:" in result.output
+        assert "not valid JSON" in result.output
