@@ -6,11 +6,11 @@ import json
 from collections.abc import Callable
 
 import pytest
+from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
 
 from cardiorisk.data import read_cases
 from cardiorisk.model import DEFAULT_MODEL, load_model
 from cardiorisk.train import HELD_OUT_CENTRE
-from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
 
 # Acceptance criterion fixed before testing (AI Act Art 9(8)): AUROC at the held-out centre.
 MIN_AUROC_HELD_OUT = 0.70
