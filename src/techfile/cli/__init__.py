@@ -3,7 +3,16 @@
 One module per command group; each parses, calls the library, renders and exits.
 """
 
-from techfile.cli import _catalog, _classify, _evidence, _gaps, _init, _keys, _schema
+from techfile.cli import (
+    _catalog,
+    _classify,
+    _evidence,
+    _export,
+    _gaps,
+    _init,
+    _keys,
+    _schema,
+)
 from techfile.cli._app import app
 
 __all__ = ["app", "main"]
@@ -12,6 +21,7 @@ _COMMANDS = (
     _catalog,
     _classify,
     _evidence,
+    _export,
     _gaps,
     _init,
     _keys,

@@ -37,6 +37,15 @@ __all__ = [
 MANIFEST_NAME = "techfile.yaml"
 
 
+def _default_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _default_mode()
+
+
 @dataclass(frozen=True, slots=True)
 class DeviceIdentity:
     """Who makes the device and what it is for (MDR Annex II section 1.1)."""
@@ -228,6 +237,7 @@ def atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; a document should read like any file
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
