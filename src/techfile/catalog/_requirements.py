@@ -145,6 +145,25 @@ class Catalog:
     """Requirements by id, in file order."""
     links: tuple[CrosswalkLink, ...]
     """Crosswalk links."""
+    _children: Mapping[str, tuple[Requirement, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _links_of: Mapping[str, tuple[CrosswalkLink, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        # Indexes so that walking the tree or the crosswalk stays linear in the catalog's size.
+        children: dict[str, list[Requirement]] = {}
+        for requirement in self.requirements.values():
+            if requirement.parent is not None:
+                children.setdefault(requirement.parent, []).append(requirement)
+        links: dict[str, list[CrosswalkLink]] = {}
+        for link in self.links:
+            links.setdefault(link.source, []).append(link)
+            links.setdefault(link.target, []).append(link)
+        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
+        object.__setattr__(self, "_links_of", {k: tuple(v) for k, v in links.items()})
 
     def __iter__(self) -> Iterator[Requirement]:
         return iter(self.requirements.values())
@@ -158,12 +177,12 @@ class Catalog:
 
     def children(self, requirement_id: str) -> tuple[Requirement, ...]:
         """Return the entries whose parent is ``requirement_id``."""
-        return tuple(r for r in self if r.parent == requirement_id)
+        return self._children.get(requirement_id, ())
 
     def linked(self, requirement_id: str, *relations: Relation) -> tuple[RequirementId, ...]:
         """Return the requirements linked to one, both directions, by the given relations."""
         found: list[RequirementId] = []
-        for link in self.links:
+        for link in self._links_of.get(requirement_id, ()):
             if relations and link.relation not in relations:
                 continue
             if link.source == requirement_id:

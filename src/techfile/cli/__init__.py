@@ -4,6 +4,7 @@ One module per command group; each parses, calls the library, renders and exits.
 """
 
 from techfile.cli import (
+    _build,
     _catalog,
     _classify,
     _evidence,
@@ -18,6 +19,7 @@ from techfile.cli._app import app
 __all__ = ["app", "main"]
 
 _COMMANDS = (
+    _build,
     _catalog,
     _classify,
     _evidence,

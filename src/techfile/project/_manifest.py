@@ -99,6 +99,48 @@ class EvidenceConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class Standard:
+    """A standard or common specification the manufacturer applies."""
+
+    id: str
+    """Reference, e.g. "IEC 62304:2006+A1:2015"."""
+    title: str
+    """Title."""
+    harmonised: bool
+    """Whether it is harmonised (cited in the Official Journal)."""
+    requirements: tuple[str, ...]
+    """Requirements it is used for."""
+
+
+@dataclass(frozen=True, slots=True)
+class ItEnvironment:
+    """The minimum IT environment and security measures (MDR Annex I 23.4(ab))."""
+
+    hardware: str | None = None
+    """Minimum hardware."""
+    it_network: str | None = None
+    """IT network characteristics."""
+    security_measures: tuple[str, ...] = ()
+    """IT security measures, including protection against unauthorised access."""
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """Details of the EU declaration of conformity not derived from the facts."""
+
+    signatory: str | None = None
+    """Name and function of the signatory."""
+    place: str | None = None
+    """Place of issue."""
+    notified_body: str | None = None
+    """Notified body, "name (number)"."""
+    certificate: str | None = None
+    """Certificate identification."""
+    personal_data_statement: bool = False
+    """The device processes personal data: add the data-protection statement (Annex V 5)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Manifest:
     """A read and checked ``techfile.yaml``."""
 
@@ -114,6 +156,12 @@ class Manifest:
     """Requirement id -> the manufacturer's justification for not applying it."""
     evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
     """Evidence settings."""
+    standards: tuple[Standard, ...] = ()
+    """Standards and common specifications applied."""
+    it_environment: ItEnvironment | None = None
+    """IT requirements for the instructions for use."""
+    declaration: Declaration = field(default_factory=Declaration)
+    """Declaration of conformity details."""
 
     @property
     def root(self) -> Path:
@@ -204,7 +252,22 @@ def _extras(manifest: ManifestModel) -> dict[str, object]:
             for c in config.collect
         ),
     )
+    nb = manifest.declaration.notified_body
+    it = manifest.it_environment
     return {
+        "standards": tuple(
+            Standard(d.id, d.title, d.harmonised, tuple(d.requirements)) for d in manifest.standards
+        ),
+        "it_environment": ItEnvironment(it.hardware, it.it_network, tuple(it.security_measures))
+        if it
+        else None,
+        "declaration": Declaration(
+            manifest.declaration.signatory,
+            manifest.declaration.place,
+            f"{nb.name} ({nb.number})" if nb else None,
+            nb.certificate if nb else None,
+            manifest.declaration.personal_data_statement,
+        ),
         "characteristics": characteristics,
         "not_applicable": dict(manifest.not_applicable),
         "evidence": evidence,

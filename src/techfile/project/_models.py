@@ -30,11 +30,14 @@ from techfile.classify import (
 __all__ = [
     "CharacteristicsModel",
     "CollectModel",
+    "DeclarationModel",
     "DeviceModel",
     "EvidenceConfigModel",
     "FactsFileModel",
     "FactsModel",
+    "ItEnvironmentModel",
     "ManifestModel",
+    "StandardModel",
 ]
 
 
@@ -198,6 +201,40 @@ class EvidenceConfigModel(_Model):
     collect: list[CollectModel] = Field(default_factory=list)
 
 
+class StandardModel(_Model):
+    """A harmonised standard, common specification or other standard applied."""
+
+    id: str = Field(min_length=3)
+    title: str = Field(min_length=3)
+    harmonised: StrictBool = False
+    requirements: list[RequirementRef] = Field(default_factory=list)
+
+
+class ItEnvironmentModel(_Model):
+    """What the instructions for use must say about IT (MDR Annex I 23.4(ab))."""
+
+    hardware: str | None = None
+    it_network: str | None = None
+    security_measures: list[str] = Field(default_factory=list)
+
+
+class NotifiedBodyModel(_Model):
+    """The notified body, once chosen."""
+
+    name: str = Field(min_length=2)
+    number: str = Field(pattern=r"^[0-9]{4}$")
+    certificate: str | None = None
+
+
+class DeclarationModel(_Model):
+    """Details of the EU declaration of conformity that the facts cannot give."""
+
+    signatory: str | None = None
+    place: str | None = None
+    notified_body: NotifiedBodyModel | None = None
+    personal_data_statement: StrictBool = False
+
+
 class ManifestModel(_Model):
     """A whole ``techfile.yaml``."""
 
@@ -208,6 +245,9 @@ class ManifestModel(_Model):
         default_factory=dict
     )
     evidence: EvidenceConfigModel = Field(default_factory=EvidenceConfigModel)
+    standards: list[StandardModel] = Field(default_factory=list)
+    it_environment: ItEnvironmentModel | None = None
+    declaration: DeclarationModel = Field(default_factory=DeclarationModel)
 
 
 class FactsFileModel(_Model):
