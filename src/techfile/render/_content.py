@@ -253,7 +253,7 @@ def document_control(ctx: BuildContext) -> list[m.Block]:
 
 def history(ctx: BuildContext) -> list[m.Block]:
     """Earlier editions and what changed (AI Act Annex IV 6)."""
-    if not ctx.control.history:
+    if len(ctx.control.history) <= 1:
         return [m.Para("First edition of the technical documentation.")]
     rows = tuple(
         (h.date.isoformat(), h.version, h.commit or "", h.input_hash[:16], h.summary)

@@ -130,7 +130,8 @@ def document_control(
         current = Edition(
             HistoryEntry(version, date, components["all"], commit, summary), components
         )
-    history = tuple(e.entry for e in editions if e is not current)
+    every = editions if editions and editions[0] is current else [current, *editions]
+    history = tuple(e.entry for e in every)
     name = (device.name if device else "device").replace(" ", "-").lower()
     control = DocumentControl(
         f"TF-{name}-{version}",

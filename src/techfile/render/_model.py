@@ -174,7 +174,7 @@ class DocumentControl:
     input_hash: str
     """SHA-256 over every input (manifest, catalog entries, evidence records, artefacts)."""
     history: tuple[HistoryEntry, ...] = ()
-    """Earlier editions, newest first."""
+    """Every edition, this one first."""
 
 
 @dataclass(frozen=True, slots=True)
