@@ -5,27 +5,59 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := examples/cardiorisk
 
-.PHONY: demo test lint typecheck unit clean
+.PHONY: demo test lint typecheck unit clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# System libraries that pip cannot install. WeasyPrint (PDF) loads Pango, pangoft2, HarfBuzz and
+# fontconfig when it is imported, and HarfBuzz's subsetter when it embeds fonts (without it it
+# falls back to fontTools and warns that future versions will refuse); the template's font is
+# DejaVu Sans; the tests rasterise PDF pages with poppler's pdftoppm. Package names are Debian's
+# and Ubuntu's; Pango pulls in HarfBuzz, GLib and fontconfig. Checked on every run (cheap), and
+# installed with apt-get when something is missing (sudo when not root).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+system-deps:
+	@if ! command -v dpkg >/dev/null 2>&1; then \
+		if command -v pdftoppm >/dev/null 2>&1; then \
+			echo "system-deps: no dpkg here; make sure Pango, HarfBuzz (with hb-subset) and DejaVu fonts are installed for WeasyPrint"; \
+			exit 0; \
+		fi; \
+		echo "system-deps: install poppler (pdftoppm), Pango, HarfBuzz (with hb-subset) and DejaVu fonts with your package manager" >&2; \
+		exit 1; \
+	fi; \
+	missing=""; \
+	for package in $(SYSTEM_PACKAGES); do \
+		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if command -v pdftoppm >/dev/null 2>&1 && [ -z "$$missing" ]; then exit 0; fi; \
+	[ -n "$$missing" ] || missing=" poppler-utils"; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "system-deps: missing$$missing, and apt-get is not available: install them with your package manager" >&2; \
+		exit 1; \
+	fi; \
+	echo "system-deps: installing$$missing"; \
+	$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $$missing
 
 # Reinstall whenever pyproject.toml changes.
 $(VENV)/.runtime: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.example: pyproject.toml | $(BIN)/python
+$(VENV)/.example: pyproject.toml | $(BIN)/python system-deps
 	$(BIN)/python -m pip install --quiet -e '.[example]'
 	touch $@ $(VENV)/.runtime
 
-$(VENV)/.dev: pyproject.toml | $(BIN)/python
+$(VENV)/.dev: pyproject.toml | $(BIN)/python system-deps
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.runtime $(VENV)/.example
 
 # The main job on the bundled example: classify it, run its own tests and static analysis,
-# sign the reports as evidence (a demo key, passphrase below) and print the gap report.
+# sign the reports as evidence (a demo key, passphrase below), print the gap report and build
+# the technical file in every format into examples/cardiorisk/out/.
 # `techfile gaps` exits 1 while gaps remain, which is the expected state of the example.
 DEMO_ENV := TECHFILE_KEY_PASSPHRASE=cardiorisk-demo-only
 demo: $(VENV)/.example
@@ -38,6 +70,7 @@ demo: $(VENV)/.example
 	$(DEMO_ENV) $(BIN)/techfile evidence collect $(EXAMPLE)
 	$(BIN)/techfile evidence verify $(EXAMPLE)
 	$(BIN)/techfile gaps $(EXAMPLE); test $$? -le 1
+	$(BIN)/techfile build $(EXAMPLE) --out $(EXAMPLE)/out --format html,pdf,docx,xlsx
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .

@@ -27,6 +27,7 @@ __all__ = [
     "MANIFEST_NAME",
     "DeviceIdentity",
     "Manifest",
+    "atomic_write_bytes",
     "atomic_write_text",
     "load_facts",
     "load_manifest",
@@ -296,13 +297,18 @@ def write_manifest(path: Path, data: dict[str, object], *, overwrite: bool = Fal
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write a file so that readers see the old content or the new, never a mix."""
+    """Write a text file so that readers see the old content or the new, never a mix."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step: a temporary file, flushed, then renamed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; a document should read like any file
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         Path(tmp).replace(path)

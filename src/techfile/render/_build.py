@@ -46,6 +46,7 @@ def build_document(ctx: BuildContext) -> m.TechnicalFile:
         device=name,
         manufacturer=device.manufacturer if device else "",
         control=ctx.control,
+        scope=ctx.outline.scope,
         sections=tuple(_section(ctx, s) for s in ctx.outline.sections),
     )
 

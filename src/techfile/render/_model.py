@@ -191,6 +191,8 @@ class TechnicalFile:
     """Document control."""
     sections: tuple[Section, ...] = field(default_factory=tuple)
     """Top-level sections in order."""
+    scope: str = ""
+    """What this documentation is, under which legal provisions (from the outline)."""
 
     def walk(self) -> tuple[Section, ...]:
         """Every section in document order."""

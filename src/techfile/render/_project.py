@@ -7,6 +7,8 @@ the documentation in a folder is stale against the current inputs.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,7 +72,14 @@ def build(project_path: Path, out: Path, formats: Sequence[OutputFormat]) -> Bui
     document, new, record = document_for(project, out)
     writers = [writer_for(f) for f in formats]
     out.mkdir(parents=True, exist_ok=True)
-    files = tuple(w.write(document, out) for w in writers)
+    # Every format is written into a staging folder first: if one fails (a missing extra),
+    # the output folder keeps the previous edition, whole.
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        staged = [w.write(document, staging) for w in writers]
+        files = tuple(path.replace(out / path.name) for path in staged)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     atomic_write_text(out / BUILD_FILE, record)
     return BuildResult(document, files, new)
 

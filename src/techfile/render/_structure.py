@@ -80,6 +80,8 @@ class Outline:
 
     version: str
     """Outline version."""
+    scope: str
+    """What the documentation is, under which provisions (shown under the title)."""
     sections: tuple[OutlineSection, ...]
     """Top-level sections."""
 
@@ -103,6 +105,7 @@ class _SectionModel(StrictModel):
 
 class _OutlineModel(StrictModel):
     source: SourceModel
+    scope: str = Field(min_length=10)
     sections: list[_SectionModel] = Field(min_length=1)
 
 
@@ -121,7 +124,7 @@ def load_outline(path: Path | None = None) -> Outline:
         Error: It names requirements or sources the catalog does not have.
     """
     model = validate(_OutlineModel, load_yaml(path or _default_path()))
-    outline = Outline(model.source.version, tuple(s.build() for s in model.sections))
+    outline = Outline(model.source.version, model.scope, tuple(s.build() for s in model.sections))
     catalog = load_catalog()
     keys: list[str] = []
     problems: list[str] = []

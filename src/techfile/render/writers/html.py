@@ -9,12 +9,20 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from techfile.project import atomic_write_text
 from techfile.render import _model as m
 from techfile.render.writers.interface import OutputFormat
 
 __all__ = ["HtmlWriter", "render_html"]
+
+
+def _printable(value: object) -> object:
+    """Control characters (other than tab and newline) become U+FFFD, as in the DOCX."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return "".join(c if c.isprintable() or c in "\t\n" else "\ufffd" for c in value)
+    return value
 
 
 def _environment() -> jinja2.Environment:
@@ -30,6 +38,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.finalize = _printable
     env.tests["link"] = lambda cell: isinstance(cell, m.Link)
     env.tests["table"] = lambda block: isinstance(block, m.Table)
     env.tests["para"] = lambda block: isinstance(block, m.Para)
