@@ -17,6 +17,7 @@ from techfile.assess import ProjectAssessment, assess_project
 from techfile.project import load_manifest
 from techfile.render import (
     DocumentControl,
+    Link,
     OutputFormat,
     Para,
     Section,
@@ -212,6 +213,7 @@ def test_sheet_names_are_short_legal_and_unique_ignoring_case() -> None:
     document = _document(
         _section("one", "1", long_title, table),
         _section("two", "1", long_title, table),
+        _section("two-again", "1", long_title, table),
         _section("three", "2", "Empty: no table"),
         _section("index", "3", "Whatever the outline calls it", table),
         _section("four", "", "index", table),
@@ -222,6 +224,7 @@ def test_sheet_names_are_short_legal_and_unique_ignoring_case() -> None:
         CONTROL_SHEET,
         "1 A very long title with brack…",
         "1 A very long title with br (2)",
+        "1 A very long title with br (3)",
         "Index",
         "index (2)",
     )
@@ -252,3 +255,14 @@ def test_an_unwritable_folder_is_a_writer_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(WriterError, match="cannot write the workbook"):
         XlsxWriter().write(_document(), blocker)
+
+
+def test_a_link_to_an_anchor_outside_the_workbook_stays_plain_text(tmp_path: Path) -> None:
+    table = Table(("to",), ((Link("here", "s"),), (Link("elsewhere", "not-in-any-sheet"),)))
+    path = XlsxWriter().write(_document(_section("s", "1", "S", table)), tmp_path)
+    sheet = load_workbook(path)["1 S"]
+    here, elsewhere = (sheet.cell(row, 1) for row in (3, 4))
+    assert (here.value, elsewhere.value) == ("here", "elsewhere")
+    assert here.hyperlink is not None
+    assert here.hyperlink.location == "'1 S'!A1"
+    assert elsewhere.hyperlink is None

@@ -100,7 +100,7 @@ def load_catalog(folder: Path | None = None) -> Catalog:
     if not paths:
         msg = f"{folder}: no catalog files (*.yaml)"
         raise InputError(msg)
-    catalog = _merge(validate(_CatalogFileModel, load_yaml(p)) for p in paths)
+    catalog = _merge(validate(_CatalogFileModel, load_yaml(p, fast=True)) for p in paths)
     problems = check_catalog(catalog)
     if problems:
         raise CatalogDataError(f"{folder}: " + "; ".join(problems[:20]))

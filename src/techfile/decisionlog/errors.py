@@ -3,6 +3,10 @@
 Tree::
 
     techfile.errors.Error
+    ├── LogError                     the decision log could not do the job
+    │   ├── StoreError               the store could not be read or written (see store.interface)
+    │   ├── InconsistentLogError     the stored tree does not extend the latest checkpoint
+    │   └── LogClosedError           the log was closed; it accepts nothing more
     ├── VerificationError            a proof, signature or checkpoint does not check out
     │   ├── InvalidProofError        the proof cannot belong to the claimed sizes or index
     │   ├── RootMismatchError        the proof is well formed but yields another root
@@ -11,6 +15,11 @@ Tree::
     │       ├── InvalidSignatureError    a signature from a known key fails to verify
     │       └── MissingSignatureError    no valid signature from a required key
     └── InputError
+        ├── RecordError              a record is malformed or links to no decision
+        ├── RetentionError           a retention period below the legal minimum, or an
+        │                            erasure before the period ends
+        ├── LogSetupError            the URL, key or origin does not fit the log
+        │   └── KeyMismatchError     the key is not the one the log was created with
         ├── TreeRangeError           a proof was asked for outside the tree
         └── CheckpointError          a note, checkpoint or key is not well formed
             ├── MalformedNoteError       not a c2sp.org/signed-note
@@ -20,7 +29,8 @@ Tree::
             └── AmbiguousKeyError        two verifier keys share a name and key ID
 
 The pure functions raise ``VerificationError`` when something does not check out; the storage
-and CLI layers turn it into a result (STYLE D4) before it reaches a person.
+and CLI layers turn it into a result (STYLE D4) before it reaches a person: ``audit()``
+returns an ``AuditFailed`` value rather than raising.
 """
 
 from __future__ import annotations
@@ -30,13 +40,20 @@ from techfile.errors import Error, InputError
 __all__ = [
     "AmbiguousKeyError",
     "CheckpointError",
+    "InconsistentLogError",
     "InvalidProofError",
     "InvalidSignatureError",
+    "KeyMismatchError",
+    "LogClosedError",
+    "LogError",
+    "LogSetupError",
     "MalformedCheckpointError",
     "MalformedKeyError",
     "MalformedNoteError",
     "MissingSignatureError",
     "OriginMismatchError",
+    "RecordError",
+    "RetentionError",
     "RootMismatchError",
     "SignatureError",
     "TreeRangeError",
@@ -120,3 +137,48 @@ class UnsupportedKeyTypeError(MalformedKeyError):
 
 class AmbiguousKeyError(CheckpointError):
     """Two verifier keys given together share a key name and key ID."""
+
+
+class LogError(Error):
+    """The decision log could not record, sign, prove or read what was asked."""
+
+
+class InconsistentLogError(LogError):
+    """The stored tree does not extend the latest signed checkpoint, so no new one is signed."""
+
+    def diagnostics(self) -> str:
+        """Say why signing stopped and what to do."""
+        return (
+            f"{self}\n"
+            "  Signing a checkpoint over this tree would vouch for a changed history.\n"
+            "  Run audit() to find the first bad index, and treat the store as tampered with."
+        )
+
+
+class LogClosedError(LogError):
+    """The log was closed; it accepts no more records."""
+
+
+class RecordError(InputError):
+    """A decision, oversight or tombstone record is malformed, or links to no decision."""
+
+
+class RetentionError(InputError):
+    """A retention period is below the legal minimum, or an erasure comes before it ends."""
+
+
+class LogSetupError(InputError):
+    """The URL, signing key or origin given to the decision log cannot be used."""
+
+
+class KeyMismatchError(LogSetupError):
+    """The signing key or origin is not the one the log was created with."""
+
+    def diagnostics(self) -> str:
+        """Say why the key matters and what to do."""
+        return (
+            f"{self}\n"
+            "  Checkpoints of one log must all be signed by the same key under the same\n"
+            "  origin, or auditors holding earlier checkpoints cannot check the new ones.\n"
+            "  Open the log with the key it was created with."
+        )

@@ -1,0 +1,230 @@
+"""The PostgreSQL store of the decision log (the ``postgres`` extra, psycopg 3).
+
+The tables live in the first schema of the connection's ``search_path`` (choose one with
+``?options=-csearch_path%3Dmy_schema`` in the URL). Each batch is one transaction that first
+takes a SHARE ROW EXCLUSIVE lock on the leaves table, which excludes other writers but not
+readers, so the size it reads stays true until COMMIT; ``synchronous_commit`` is forced on,
+so a batch is durable when COMMIT returns. As in SQLite, triggers refuse UPDATE and DELETE on
+leaves, nodes, checkpoints and the identity, and UPDATE on payloads. An erased payload's row
+is dead at once but its bytes stay on disk until VACUUM reclaims them: schedule VACUUM of
+``decisionlog_payloads`` to complete erasures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Final
+
+import psycopg
+from psycopg.rows import TupleRow
+
+from techfile.decisionlog.store.interface import (
+    Batch,
+    LogIdentity,
+    MissingDataError,
+    Payload,
+    StoreConflictError,
+    StoredCheckpoint,
+    StoreError,
+)
+
+__all__ = ["PostgresStore"]
+
+_SCHEMA_VERSION: Final = "1"
+_SETUP_LOCK: Final = 0x7465_6368_6669_6C65  # "techfile": serialises concurrent schema set-up
+
+_TABLES: Final = (
+    "CREATE TABLE IF NOT EXISTS decisionlog_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS decisionlog_leaves (idx BIGINT PRIMARY KEY, data BYTEA NOT NULL)",
+    (
+        "CREATE TABLE IF NOT EXISTS decisionlog_nodes (level SMALLINT NOT NULL,"
+        " idx BIGINT NOT NULL,"
+        " hash BYTEA NOT NULL, PRIMARY KEY (level, idx))"
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS decisionlog_payloads (idx BIGINT PRIMARY KEY,"
+        " record BYTEA NOT NULL, salt BYTEA NOT NULL)"
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS decisionlog_checkpoints (size BIGINT PRIMARY KEY,"
+        " note BYTEA NOT NULL)"
+    ),
+    (
+        "CREATE OR REPLACE FUNCTION decisionlog_refuse_change() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN RAISE EXCEPTION 'the techfile decision log is append-only (% on %)',"
+        " TG_OP, TG_TABLE_NAME; END $$"
+    ),
+)
+_GUARDED: Final = (
+    ("meta", "UPDATE OR DELETE"),
+    ("leaves", "UPDATE OR DELETE"),
+    ("nodes", "UPDATE OR DELETE"),
+    ("checkpoints", "UPDATE OR DELETE"),
+    ("payloads", "UPDATE"),
+)
+_TRIGGERS: Final = tuple(
+    f"CREATE OR REPLACE TRIGGER decisionlog_{table}_append_only BEFORE {events}"
+    f" ON decisionlog_{table} FOR EACH ROW EXECUTE FUNCTION decisionlog_refuse_change()"
+    for table, events in _GUARDED
+)
+
+
+class PostgresStore:
+    """A `LogStore` in a PostgreSQL database.
+
+    The connection may be used from several threads, one at a time: the decision log
+    serialises its calls.
+    """
+
+    def __init__(self, url: str) -> None:
+        # Name the server in messages by host and database only: never echo a password.
+        self._where = url.rsplit("@", maxsplit=1)[-1].split("?", maxsplit=1)[0]
+        self._db: psycopg.Connection[TupleRow]
+        with self._guard("connect"):
+            self._db = psycopg.connect(url, autocommit=True)
+        with self._guard("set up"):
+            self._db.execute("SET synchronous_commit = on")
+            with self._db.transaction():
+                self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_SETUP_LOCK,))
+                for statement in (*_TABLES, *_TRIGGERS):
+                    self._db.execute(statement)
+
+    @contextmanager
+    def _guard(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except psycopg.Error as e:
+            raise StoreError(f"PostgreSQL decision log {self._where}: cannot {what}: {e}") from e
+
+    def _size(self) -> int:
+        row = self._db.execute(
+            "SELECT COALESCE(MAX(idx) + 1, 0) FROM decisionlog_leaves"
+        ).fetchone()
+        return int(row[0]) if row is not None else 0
+
+    def identify(self, identity: LogIdentity) -> LogIdentity:
+        """Record the log's identity if the store has none; return the identity it holds."""
+        wanted = {"origin": identity.origin, "vkey": identity.verifier_key}
+        with self._guard("record the log identity"):
+            with self._db.transaction(), self._db.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO decisionlog_meta (name, value) VALUES (%s, %s)"
+                    " ON CONFLICT (name) DO NOTHING",
+                    [*wanted.items(), ("schema", _SCHEMA_VERSION)],
+                )
+            rows = self._db.execute("SELECT name, value FROM decisionlog_meta").fetchall()
+        stored = {str(name): str(value) for name, value in rows}
+        return LogIdentity(stored["origin"], stored["vkey"])
+
+    def size(self) -> int:
+        """Return the number of leaves stored."""
+        with self._guard("read the size"):
+            return self._size()
+
+    def append(self, batch: Batch) -> None:
+        """Write the batch in one durable transaction (see `LogStore.append`)."""
+        first = batch.first_index
+        with self._guard("append a batch"), self._db.transaction(), self._db.cursor() as cursor:
+            cursor.execute("LOCK TABLE decisionlog_leaves IN SHARE ROW EXCLUSIVE MODE")
+            size = self._size()
+            if size != first:
+                raise StoreConflictError(
+                    f"batch starts at index {first}, but the log holds {size} leaves"
+                )
+            writes = (
+                (
+                    "INSERT INTO decisionlog_leaves (idx, data) VALUES (%s, %s)",
+                    [(first + offset, data) for offset, data in enumerate(batch.leaves)],
+                ),
+                (
+                    "INSERT INTO decisionlog_nodes (level, idx, hash) VALUES (%s, %s, %s)",
+                    [(node.level, node.index, node.hash) for node in batch.nodes],
+                ),
+                (
+                    "INSERT INTO decisionlog_payloads (idx, record, salt) VALUES (%s, %s, %s)",
+                    [(p.index, p.record, p.salt) for p in batch.payloads],
+                ),
+                (
+                    "DELETE FROM decisionlog_payloads WHERE idx = %s",
+                    [(index,) for index in batch.erasures],
+                ),
+            )
+            for statement, rows in writes:
+                if rows:
+                    cursor.executemany(statement, rows)
+
+    def leaves(self, start: int, end: int) -> list[tuple[int, bytes]]:
+        """Return the stored ``(index, data)`` of the leaves in ``[start, end)``, in order."""
+        with self._guard("read leaves"):
+            rows = self._db.execute(
+                "SELECT idx, data FROM decisionlog_leaves WHERE idx >= %s AND idx < %s"
+                " ORDER BY idx",
+                (start, end),
+            ).fetchall()
+        return [(int(index), bytes(data)) for index, data in rows]
+
+    def node(self, level: int, index: int) -> bytes:
+        """Return one stored subtree hash (see `LogStore.node`)."""
+        with self._guard("read a tree node"):
+            row = self._db.execute(
+                "SELECT hash FROM decisionlog_nodes WHERE level = %s AND idx = %s", (level, index)
+            ).fetchone()
+        if row is None:
+            raise MissingDataError(f"tree node ({level}, {index}) is not stored")
+        return bytes(row[0])
+
+    def nodes(self, level: int, start: int, end: int) -> list[tuple[int, bytes]]:
+        """Return the stored ``(index, hash)`` at ``level`` with index in ``[start, end)``."""
+        with self._guard("read tree nodes"):
+            rows = self._db.execute(
+                "SELECT idx, hash FROM decisionlog_nodes WHERE level = %s AND idx >= %s"
+                " AND idx < %s ORDER BY idx",
+                (level, start, end),
+            ).fetchall()
+        return [(int(index), bytes(value)) for index, value in rows]
+
+    def payload(self, index: int) -> Payload | None:
+        """Return the payload of one entry, or None if it has none or it was erased."""
+        found = self.payloads(index, index + 1)
+        return found[0] if found else None
+
+    def payloads(self, start: int, end: int) -> list[Payload]:
+        """Return the stored payloads of the entries in ``[start, end)``, in order."""
+        with self._guard("read payloads"):
+            rows = self._db.execute(
+                "SELECT idx, record, salt FROM decisionlog_payloads WHERE idx >= %s"
+                " AND idx < %s ORDER BY idx",
+                (start, end),
+            ).fetchall()
+        return [Payload(int(i), bytes(record), bytes(salt)) for i, record, salt in rows]
+
+    def add_checkpoint(self, size: int, note: bytes) -> None:
+        """Store a signed checkpoint durably; keep the first one if the size has one already."""
+        with self._guard("store a checkpoint"):
+            self._db.execute(
+                "INSERT INTO decisionlog_checkpoints (size, note) VALUES (%s, %s)"
+                " ON CONFLICT (size) DO NOTHING",
+                (size, note),
+            )
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        """Return every stored checkpoint, smallest size first."""
+        with self._guard("read checkpoints"):
+            rows = self._db.execute(
+                "SELECT size, note FROM decisionlog_checkpoints ORDER BY size"
+            ).fetchall()
+        return [StoredCheckpoint(int(size), bytes(note)) for size, note in rows]
+
+    def latest_checkpoint(self) -> StoredCheckpoint | None:
+        """Return the checkpoint of the largest size, or None if there is none."""
+        with self._guard("read the latest checkpoint"):
+            row = self._db.execute(
+                "SELECT size, note FROM decisionlog_checkpoints ORDER BY size DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else StoredCheckpoint(int(row[0]), bytes(row[1]))
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._guard("close"):
+            self._db.close()

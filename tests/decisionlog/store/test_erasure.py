@@ -1,0 +1,95 @@
+"""Erasure under GDPR Art 17 on each store: payload and salt go, a tombstone comes, proofs stay.
+
+An erased record leaves only its salted commitment behind. Every proof issued before the
+erasure still verifies, new proofs verify, the next checkpoint is consistent with the earlier
+ones, and the audit passes. Retention (AI Act Art 19(1), 26(6)) limits when erasure may happen.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from techfile.decisionlog import (
+    AuditPassed,
+    Erased,
+    Kind,
+    RecordError,
+    RetentionError,
+    RetentionPolicy,
+    Tombstone,
+)
+
+if TYPE_CHECKING:  # the fixtures' types; conftest is pytest's to import
+    from .conftest import Backend, MakeDecision, MakeOversight
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def test_erasure_keeps_every_proof_valid(
+    backend: Backend, decision: MakeDecision, oversight: MakeOversight
+) -> None:
+    with backend.open() as log:
+        for n in range(12):
+            log.record_decision(decision(n))
+        log.record_oversight(oversight(3))
+        before = log.checkpoint()
+        proofs = [log.prove(index) for index in range(13)]
+        salt = backend.sql("SELECT salt FROM decisionlog_payloads WHERE idx = 3")[0][0]
+
+        ack = log.erase(3, reason="GDPR Art 17 request 2026-0007", now=NOW)
+
+        assert ack.index == 13
+        assert backend.sql("SELECT COUNT(*) FROM decisionlog_payloads WHERE idx = 3")[0][0] == 0
+        assert log.read(3) == Erased(3, Kind.DECISION)
+        assert log.read(13) == Tombstone(3, "GDPR Art 17 request 2026-0007", NOW)
+        leaves = b"".join(row[0] for row in backend.sql("SELECT data FROM decisionlog_leaves"))
+        assert bytes(salt).hex().encode() not in leaves
+        assert bytes(salt) not in leaves
+        for proof in proofs:  # issued before the erasure, still valid
+            proof.verify(log.verifier, origin=log.origin)
+        after = log.checkpoint()
+        log.consistency(before.checkpoint.size).verify(before.checkpoint, after.checkpoint)
+        for index in range(14):
+            log.prove(index).verify(log.verifier, origin=log.origin)
+        assert log.audit() == AuditPassed(14, 2)
+        assert log.read(4) == decision(4)
+    if backend.name == "sqlite":  # secure_delete: the bytes are gone from the file too
+        backend.sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        database = Path(backend.url.removeprefix("sqlite:///")).read_bytes()
+        kept = backend.sql("SELECT salt FROM decisionlog_payloads WHERE idx = 5")[0][0]
+        assert bytes(kept) in database  # the search would find a salt that is still there
+        assert bytes(salt) not in database
+
+
+def test_an_entry_is_erased_once(backend: Backend, decision: MakeDecision) -> None:
+    with backend.open() as log:
+        log.record_decision(decision(0))
+        first = log.submit_erasure(0, reason="request 1", now=NOW)
+        second = log.submit_erasure(0, reason="request 2", now=NOW)  # the same batch
+        assert first.wait().index == 1
+        with pytest.raises(RecordError, match="already erased"):
+            second.wait()
+        with pytest.raises(RecordError, match="already erased"):
+            log.erase(0, reason="request 3", now=NOW)
+        with pytest.raises(RecordError, match="tombstone"):
+            log.erase(1, reason="request 4", now=NOW)
+        assert log.size == 2
+        assert log.audit().ok
+
+
+def test_erasure_waits_for_the_retention_period(backend: Backend, decision: MakeDecision) -> None:
+    made = datetime(2025, 8, 31, 9, 0, tzinfo=UTC)
+    with backend.open(retention=RetentionPolicy(months=6)) as log:
+        log.record_decision(decision(0, when=made))
+        with pytest.raises(RetentionError, match=r"Art 19\(1\).*Art 26\(6\)"):
+            log.erase(0, reason="too early", now=datetime(2026, 2, 28, 23, 59, tzinfo=UTC))
+        log.erase(0, reason="on time", now=datetime(2026, 3, 1, tzinfo=UTC))
+    with backend.open(retention=RetentionPolicy(months=12)) as log:
+        log.record_decision(decision(1, when=made))
+        with pytest.raises(RetentionError):
+            log.erase(2, reason="too early", now=made + timedelta(days=364))
+        assert log.audit().ok

@@ -1,0 +1,237 @@
+"""Tamper detection on each store: every flipped byte is found, and where.
+
+A log of 40 entries (decisions, oversight, an erasure) with five checkpoints is built, then
+one byte of one stored value is flipped at a time, in *every* stored leaf, node, checkpoint
+and payload (at a seeded random position); `audit` must name the part and the first bad
+index each time, and pass again once the byte is restored. A history rewritten with the
+log's own key (leaves and nodes recomputed, a fresh checkpoint signed) passes a naive audit
+of the store, but not a consistency proof against a checkpoint an auditor kept.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+
+from techfile.decisionlog import (
+    Action,
+    AuditFailed,
+    AuditPassed,
+    DecisionLog,
+    DecisionRecord,
+    InconsistentLogError,
+    Part,
+    RootMismatchError,
+    SignedCheckpoint,
+    leaf_hash,
+    merkle,
+    records,
+)
+
+if TYPE_CHECKING:  # the fixtures' types; conftest is pytest's to import
+    from .conftest import Backend, MakeDecision, MakeOversight
+
+SIZE = 40
+CHECKPOINTS = (1, 7, 16, 33, 40)
+ERASED = 4
+
+
+@dataclass(frozen=True)
+class Flip:
+    """One stored value to damage, and what the audit must say about it."""
+
+    table: str
+    column: str
+    where: str
+    params: tuple[int, ...]
+    part: Part
+    first_bad_index: int
+
+
+def _build(log: DecisionLog, decision: MakeDecision, oversight: MakeOversight) -> None:
+    for index in range(SIZE):
+        if index == SIZE - 3:
+            log.erase(ERASED, reason="GDPR Art 17 request 2025-0042")
+        elif index % 6 == 5:
+            log.record_oversight(oversight(index - 1, Action.OVERRIDE))
+        else:
+            log.record_decision(decision(index))
+        if index + 1 in CHECKPOINTS:
+            log.checkpoint()
+
+
+def _flips(backend: Backend) -> list[Flip]:
+    flips = [Flip("leaves", "data", "idx = ?", (i,), Part.LEAF, i) for i in range(SIZE)]
+    flips.extend(
+        Flip("nodes", "hash", "level = ? AND idx = ?", (level, i), Part.NODE, i << level)
+        for level in range(SIZE.bit_length())
+        for i in range(SIZE >> level)
+    )
+    flips.extend(
+        Flip("checkpoints", "note", "size = ?", (size,), Part.CHECKPOINT, size - 1)
+        for size in CHECKPOINTS
+    )
+    flips.extend(
+        Flip("payloads", column, "idx = ?", (index,), Part.PAYLOAD, index)
+        for (index,) in backend.sql("SELECT idx FROM decisionlog_payloads ORDER BY idx")
+        for column in ("record", "salt")
+    )
+    return flips
+
+
+def test_every_flipped_byte_is_found(
+    backend: Backend, decision: MakeDecision, oversight: MakeOversight
+) -> None:
+    rng = random.Random(20250301)  # noqa: S311 - a reproducible choice of byte positions
+    with backend.open() as log:
+        _build(log, decision, oversight)
+        assert log.audit() == AuditPassed(SIZE, len(CHECKPOINTS))
+        flips = _flips(backend)
+        nodes = sum(SIZE >> level for level in range(SIZE.bit_length()))
+        assert len(flips) == SIZE + nodes + len(CHECKPOINTS) + 2 * (
+            SIZE - 2
+        )  # 2: tombstone, erased
+        missed = []
+        for flip in flips:
+            at = rng.randrange(1 << 16)
+            backend.flip(flip.table, flip.column, flip.where, flip.params, at)
+            result = log.audit()
+            if not (
+                isinstance(result, AuditFailed)
+                and (result.part, result.first_bad_index) == (flip.part, flip.first_bad_index)
+            ):
+                missed.append((flip, at, result))
+            backend.flip(flip.table, flip.column, flip.where, flip.params, at)  # restore
+        assert missed == []
+        assert log.audit().ok
+
+
+def test_a_damaged_checkpoint_names_its_size(
+    backend: Backend, decision: MakeDecision, oversight: MakeOversight
+) -> None:
+    with backend.open() as log:
+        _build(log, decision, oversight)
+        backend.flip("checkpoints", "note", "size = ?", (16,), at=3)
+        result = log.audit()
+        assert isinstance(result, AuditFailed)
+        assert (result.part, result.checkpoint_size, result.first_bad_index) == (
+            Part.CHECKPOINT,
+            16,
+            15,
+        )
+
+
+@pytest.mark.parametrize(
+    ("statement", "part", "first_bad_index"),
+    [
+        ("DELETE FROM decisionlog_leaves WHERE idx = 17", Part.LEAF, 17),
+        ("DELETE FROM decisionlog_leaves WHERE idx >= 35", Part.LEAF, 35),
+        ("DELETE FROM decisionlog_nodes WHERE level = 3 AND idx = 2", Part.NODE, 16),
+        ("DELETE FROM decisionlog_payloads WHERE idx = 9", Part.PAYLOAD, 9),
+        ("UPDATE decisionlog_checkpoints SET size = 8 WHERE size = 7", Part.CHECKPOINT, 7),
+        ("UPDATE decisionlog_leaves SET idx = idx + 100 WHERE idx = 39", Part.LEAF, 39),
+        (
+            (
+                "INSERT INTO decisionlog_payloads (idx, record, salt)"
+                " SELECT 4, record, salt FROM decisionlog_payloads WHERE idx = 0"
+            ),
+            Part.PAYLOAD,
+            ERASED,
+        ),
+    ],
+    ids=[
+        "leaf deleted",
+        "log truncated",
+        "node deleted",
+        "payload deleted silently",
+        "checkpoint moved",
+        "leaf moved",
+        "erased payload put back",
+    ],
+)
+def test_missing_and_moved_rows_are_found(
+    backend: Backend,
+    decision: MakeDecision,
+    oversight: MakeOversight,
+    statement: str,
+    part: Part,
+    first_bad_index: int,
+) -> None:
+    with backend.open() as log:
+        _build(log, decision, oversight)
+        backend.unguard()
+        backend.sql(statement)
+        result = log.audit()
+        assert isinstance(result, AuditFailed), statement
+        assert (result.part, result.first_bad_index) == (part, first_bad_index), result
+
+
+def _rewrite_history(
+    backend: Backend, index: int, forgery: DecisionRecord, *, keep_checkpoints: bool
+) -> None:
+    """Replace one record, its leaf and every node over it, as an insider with the key could."""
+    rows = backend.sql("SELECT idx, data FROM decisionlog_leaves ORDER BY idx")
+    leaves = [bytes(data) for _, data in rows]
+    record, salt = records.record_json(forgery), records.new_salt()
+    forged = records.commitment_leaf(records.Kind.DECISION, record, salt)
+    leaves[index] = forged
+    hashes = [leaf_hash(data) for data in leaves]
+    backend.unguard()
+    backend.sql("UPDATE decisionlog_leaves SET data = ? WHERE idx = ?", (forged, index))
+    update = "UPDATE decisionlog_payloads SET record = ?, salt = ? WHERE idx = ?"
+    backend.sql(update, (record, salt, index))
+    for level in range(len(leaves).bit_length()):
+        width = 1 << level
+        for position in range(len(leaves) >> level):
+            if not position * width <= index < (position + 1) * width:
+                continue
+            value = merkle.root_hash(hashes[position * width : (position + 1) * width])
+            backend.sql(
+                "UPDATE decisionlog_nodes SET hash = ? WHERE level = ? AND idx = ?",
+                (value, level, position),
+            )
+    if not keep_checkpoints:
+        backend.sql("DELETE FROM decisionlog_checkpoints")
+
+
+def test_a_rewritten_history_fails_a_consistency_proof(
+    backend: Backend, decision: MakeDecision, oversight: MakeOversight
+) -> None:
+    with backend.open() as log:
+        _build(log, decision, oversight)
+        kept: SignedCheckpoint = log.checkpoints()[2]  # an auditor kept the one at size 16
+        assert kept.checkpoint.size == 16
+    _rewrite_history(backend, 11, decision(1011), keep_checkpoints=False)
+    with backend.open() as log:
+        log.record_decision(decision(SIZE))
+        fresh = log.checkpoint()  # signed with the log's own key over the forged tree
+        assert log.audit().ok  # the store agrees with itself ...
+        proof = log.consistency(kept.checkpoint.size, fresh.checkpoint.size)
+        with pytest.raises(RootMismatchError):  # ... but not with what the auditor kept
+            proof.verify(kept.checkpoint, fresh.checkpoint)
+        result = log.audit(trusted=[kept.checkpoint])
+        assert isinstance(result, AuditFailed)
+        assert (result.part, result.checkpoint_size) == (Part.LEAF, 16)
+        assert result.first_bad_index <= 11
+
+
+def test_a_rewritten_history_fails_its_own_checkpoints(
+    backend: Backend, decision: MakeDecision, oversight: MakeOversight
+) -> None:
+    with backend.open() as log:
+        _build(log, decision, oversight)
+    _rewrite_history(backend, 20, decision(1020), keep_checkpoints=True)
+    with backend.open() as log:
+        result = log.audit()
+        assert isinstance(result, AuditFailed)
+        # The last good root is at size 16; the one at 33 no longer matches.
+        assert (result.part, result.first_bad_index, result.checkpoint_size) == (
+            Part.LEAF,
+            16,
+            33,
+        )
+        with pytest.raises(InconsistentLogError, match="no longer extends"):
+            log.checkpoint()

@@ -1,0 +1,94 @@
+"""The batching writer: N entries or T milliseconds per batch, acknowledgements after commit."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+import pytest
+
+from techfile.decisionlog import Ack, Batching, LogClosedError, LogSetupError, StoreError
+from techfile.decisionlog._batcher import Batcher
+from techfile.errors import Error
+
+
+class Recorder:
+    """A commit function that records its batches; it can be held back or made to fail."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+        self.gate = threading.Event()
+        self.gate.set()
+        self.fail = False
+
+    def __call__(self, entries: Sequence[int]) -> list[Ack | Error]:
+        self.gate.wait()
+        if self.fail:
+            raise StoreError("disk full")
+        self.batches.append(list(entries))
+        return [Ack(entry, b"") for entry in entries]
+
+
+def test_full_batches_commit_at_once_and_the_rest_on_flush() -> None:
+    commit = Recorder()
+    writer = Batcher(commit, Batching(max_entries=4, max_delay_ms=60_000))
+    pending = [writer.submit(n) for n in range(10)]
+    assert [p.wait(timeout=10).index for p in pending[:8]] == list(range(8))
+    assert not pending[9].done()
+    writer.flush()
+    assert [p.wait().index for p in pending] == list(range(10))
+    assert commit.batches == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    writer.close()
+
+
+def test_a_partial_batch_commits_after_the_delay() -> None:
+    commit = Recorder()
+    writer = Batcher(commit, Batching(max_entries=100, max_delay_ms=40))
+    started = time.monotonic()
+    pending = [writer.submit(n) for n in range(3)]
+    assert [p.wait(timeout=10).index for p in pending] == [0, 1, 2]
+    assert time.monotonic() - started >= 0.035
+    assert commit.batches == [[0, 1, 2]]
+    writer.close()
+
+
+def test_no_ack_before_the_commit_returns() -> None:
+    commit = Recorder()
+    commit.gate.clear()
+    writer = Batcher(commit, Batching(max_entries=1, max_delay_ms=0))
+    pending = writer.submit(1)
+    with pytest.raises(TimeoutError):
+        pending.wait(timeout=0.05)
+    commit.gate.set()
+    assert pending.wait(timeout=10).index == 1
+    writer.close()
+
+
+def test_a_failed_commit_fails_its_entries_only() -> None:
+    commit = Recorder()
+    writer = Batcher(commit, Batching(max_entries=2, max_delay_ms=0))
+    commit.fail = True
+    failed = writer.submit(1)
+    with pytest.raises(StoreError, match="disk full"):
+        failed.wait(timeout=10)
+    commit.fail = False
+    assert writer.submit(2).wait(timeout=10).index == 2
+    writer.close()
+    with pytest.raises(LogClosedError):
+        writer.submit(3)
+
+
+def test_close_commits_what_is_queued() -> None:
+    commit = Recorder()
+    writer = Batcher(commit, Batching(max_entries=50, max_delay_ms=60_000))
+    pending = [writer.submit(n) for n in range(5)]
+    writer.close()
+    assert all(p.done() for p in pending)
+    assert commit.batches == [[0, 1, 2, 3, 4]]
+
+
+@pytest.mark.parametrize(("entries", "delay"), [(0, 1.0), (1, -1.0), (1, float("nan"))])
+def test_batching_must_make_sense(entries: int, delay: float) -> None:
+    with pytest.raises(LogSetupError, match="max_"):
+        Batching(entries, delay)

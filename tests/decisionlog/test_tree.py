@@ -1,0 +1,94 @@
+"""The stored tree shape: appends in any batch sizes store exactly the complete perfect subtrees,
+and proofs from them verify for any size and index (STYLE F5), in O(log n) node reads.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from techfile.decisionlog import merkle
+from techfile.decisionlog._ingest import Entry, commit_batch
+from techfile.decisionlog._tree import Node, extend, frontier
+from techfile.decisionlog.store import SqliteStore
+
+LEAVES = [merkle.leaf_hash(i.to_bytes(4, "big")) for i in range(12 * 70)]
+"""Enough leaves for the largest batches drawn: 12 batches of 70."""
+batches = st.lists(st.integers(1, 70), min_size=1, max_size=12)
+
+
+def _all_subtrees(leaves: list[bytes]) -> dict[tuple[int, int], bytes]:
+    subtrees = {}
+    for level in range(len(leaves).bit_length()):
+        width = 1 << level
+        for index in range(len(leaves) >> level):
+            span = leaves[index * width : (index + 1) * width]
+            subtrees[level, index] = merkle.root_hash(span)
+    return subtrees
+
+
+@given(batches)
+def test_appends_store_every_complete_subtree_once(sizes: list[int]) -> None:
+    stored: dict[tuple[int, int], bytes] = {}
+    size = 0
+    for count in sizes:
+        border = [stored[position] for position in frontier(size)]
+        for new in extend(size, border, LEAVES[size : size + count]):
+            assert (new.level, new.index) not in stored  # a node is never rewritten
+            stored[new.level, new.index] = new.hash
+        size += count
+    assert stored == _all_subtrees(LEAVES[:size])
+    reads = []
+
+    def node(level: int, index: int) -> bytes:
+        reads.append((level, index))
+        return stored[level, index]
+
+    assert merkle.root_from(size, node) == merkle.root_hash(LEAVES[:size])
+    assert len(reads) == size.bit_count()
+
+
+def test_the_frontier_is_one_subtree_per_set_bit() -> None:
+    assert frontier(0) == []
+    assert frontier(1) == [(0, 0)]
+    assert frontier(6) == [(2, 0), (1, 2)]
+    assert frontier(13) == [(3, 0), (2, 2), (0, 12)]
+    for size in range(1, 300):
+        covered = list(
+            itertools.chain.from_iterable(
+                range(index << level, (index + 1) << level) for level, index in frontier(size)
+            )
+        )
+        assert covered == list(range(size))
+
+
+def test_a_wrong_frontier_is_refused() -> None:
+    with pytest.raises(ValueError, match="frontier"):
+        extend(3, [LEAVES[0]], [LEAVES[3]])
+    assert Node(3, 2, LEAVES[0]).first_leaf == 16
+
+
+@given(batches, st.data())
+def test_store_proofs_verify_for_any_size_and_index(sizes: list[int], data: st.DataObject) -> None:
+    store = SqliteStore(":memory:")
+    try:
+        size = 0
+        for count in sizes:
+            entries = [Entry(i.to_bytes(4, "big")) for i in range(size, size + count)]
+            acks = commit_batch(store, entries)
+            assert [a.index for a in acks] == list(range(size, size + count))  # type: ignore[union-attr]
+            size += count
+        root = merkle.root_from(size, store.node)
+        assert root == merkle.root_hash(LEAVES[:size])
+        index = data.draw(st.integers(0, size - 1), label="index")
+        proof = merkle.inclusion_proof_from(index, size, store.node)
+        merkle.verify_inclusion(LEAVES[index], index, size, proof, root)
+        old = data.draw(st.integers(1, size), label="old size")
+        old_root = merkle.root_from(old, store.node)
+        consistency = merkle.consistency_proof_from(old, size, store.node)
+        merkle.verify_consistency(old, size, old_root, root, consistency)
+    finally:
+        store.close()
