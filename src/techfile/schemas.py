@@ -9,16 +9,22 @@ from collections.abc import Callable
 from typing import Any
 
 from techfile.assess import gaps_schema
+from techfile.catalog._json import diff_schema, requirements_schema
 from techfile.classify._json import classification_schema
+from techfile.evidence._json import list_schema, verify_schema
 from techfile.project._schema import facts_schema, manifest_schema
 
 __all__ = ["SCHEMAS", "schema"]
 
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "catalog-diff": diff_schema,
     "classification": classification_schema,
+    "evidence-list": list_schema,
+    "evidence-verify": verify_schema,
     "facts": facts_schema,
     "gaps": gaps_schema,
     "manifest": manifest_schema,
+    "requirements": requirements_schema,
 }
 """Schema producers by name."""
 

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from techfile.catalog import Catalog, Requirement, diff_catalogs, load_catalog
+from techfile.catalog._json import diff_json, requirements_json
 from techfile.cli._app import EXIT_FOUND, app, out, reporting
 
 __all__ = ["catalog_app"]
@@ -37,9 +38,11 @@ def _table(requirements: tuple[Requirement, ...] | list[Requirement]) -> Table:
     return table
 
 
-def _emit(requirements: tuple[Requirement, ...] | list[Requirement], *, as_json: bool) -> None:
+def _emit(
+    catalog: Catalog, requirements: tuple[Requirement, ...] | list[Requirement], *, as_json: bool
+) -> None:
     if as_json:
-        typer.echo(json.dumps([r.data() | {"source": r.source_id} for r in requirements], indent=2))
+        typer.echo(json.dumps(requirements_json(catalog, requirements), indent=2))
     else:
         out.print(_table(requirements))
         out.print(Text(f"{len(requirements)} requirement(s)", style="dim"))
@@ -64,7 +67,7 @@ def list_command(
     known = [s.id for s in catalog.sources]
     if source is not None and source not in known:
         raise typer.BadParameter(f"unknown source {source!r}; one of {', '.join(known)}")
-    _emit([r for r in catalog if source in (None, r.source_id)], as_json=as_json)
+    _emit(catalog, [r for r in catalog if source in (None, r.source_id)], as_json=as_json)
 
 
 @catalog_app.command("show")
@@ -78,17 +81,7 @@ def show_command(requirement_id: str, *, folder: _Folder = None, as_json: _Json 
         raise typer.BadParameter(f"no requirement {requirement_id!r}{hint}")
     links = [k for k in catalog.links if r.id in (k.source, k.target)]
     if as_json:
-        data = r.data() | {"source": r.source_id, "content_hash": r.content_hash}
-        data["crosswalk"] = [
-            {
-                "from": k.source,
-                "to": k.target,
-                "relation": str(k.relation),
-                "rationale": k.rationale,
-            }
-            for k in links
-        ]
-        typer.echo(json.dumps(data, indent=2))
+        typer.echo(json.dumps(requirements_json(catalog, [r]), indent=2))
         return
     out.print(Text(f"{r.id}  {r.title}", style="bold"))
     out.print(Text(r.citation, style="dim"))
@@ -104,7 +97,8 @@ def show_command(requirement_id: str, *, folder: _Folder = None, as_json: _Json 
 @catalog_app.command("search")
 def search_command(text: str, *, folder: _Folder = None, as_json: _Json = False) -> None:
     """Find requirements whose id, citation, title or summary contain TEXT."""
-    _emit(_load(folder).search(text), as_json=as_json)
+    catalog = _load(folder)
+    _emit(catalog, catalog.search(text), as_json=as_json)
 
 
 @catalog_app.command("diff")
@@ -118,12 +112,7 @@ def diff_command(
     with reporting():
         diff = diff_catalogs(load_catalog(old), load_catalog(new))
     if as_json:
-        data = {
-            "added": list(diff.added),
-            "removed": list(diff.removed),
-            "changed": [{"id": c.id, "fields": list(c.fields)} for c in diff.changed],
-        }
-        typer.echo(json.dumps(data, indent=2))
+        typer.echo(json.dumps(diff_json(diff), indent=2))
     else:
         for rid in diff.added:
             out.print(Text(f"+ {rid}", style="green"))

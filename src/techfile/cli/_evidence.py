@@ -25,6 +25,7 @@ from techfile.evidence import (
     read_ledger,
     record,
 )
+from techfile.evidence._json import list_json, verify_json
 from techfile.project import Manifest, load_manifest
 
 __all__ = ["evidence_app"]
@@ -108,20 +109,8 @@ def list_command(project: _Project = Path(), *, as_json: _Json = False) -> None:
             _store(manifest), [load_public_key(manifest.root / manifest.evidence.key)]
         )
     current = file_digest(manifest.root)
-    rows = [
-        {
-            "record": v.record.digest,
-            "kind": v.record.kind.value,
-            "outcome": v.record.outcome.value,
-            "summary": v.record.summary,
-            "recorded_at": v.record.recorded_at.isoformat(),
-            "requirements": [link.requirement for link in v.record.links],
-            "stale": list(changed_subjects(v, current)),
-        }
-        for v in ledger.verified
-    ]
     if as_json:
-        typer.echo(json.dumps(rows, indent=2))
+        typer.echo(json.dumps(list_json(ledger, current), indent=2))
         return
     table = Table()
     for column in ("record", "kind", "outcome", "summary", "requirements", "fresh"):
@@ -143,11 +132,7 @@ def verify_command(project: _Project = Path(), *, as_json: _Json = False) -> Non
             _store(manifest), [load_public_key(manifest.root / manifest.evidence.key)]
         )
     if as_json:
-        data = {
-            "verified": [v.record.digest for v in ledger.verified],
-            "rejected": [{"record": r.name, "reason": r.reason} for r in ledger.rejected],
-        }
-        typer.echo(json.dumps(data, indent=2))
+        typer.echo(json.dumps(verify_json(ledger), indent=2))
     else:
         out.print(f"{len(ledger.verified)} record(s) verified")
         for r in ledger.rejected:
