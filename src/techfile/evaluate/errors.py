@@ -1,0 +1,53 @@
+"""Errors of the performance evaluation.
+
+Tree::
+
+    techfile.errors.Error
+    └── techfile.errors.InputError
+        └── EvaluationInputError   labels, predictions, scores or ids that cannot be evaluated
+
+A metric that cannot be estimated from valid data (no positives in a subgroup, too few cases)
+is a result, `techfile.evaluate.Undefined`, never an exception (STYLE D4).
+"""
+
+from __future__ import annotations
+
+from techfile.errors import InputError
+
+__all__ = ["EvaluationInputError"]
+
+
+class EvaluationInputError(InputError):
+    """An array given for evaluation is malformed: wrong values, missing values or wrong length.
+
+    The message reads ``ARGUMENT: PROBLEM, found FOUND`` where ``ARGUMENT`` names the input
+    (``labels``, ``predictions``, ``scores``, ``ids``) so that a caller reading a table can
+    name the column instead.
+    """
+
+    def __init__(
+        self,
+        argument: str,
+        problem: str,
+        *,
+        found: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.argument = argument
+        """The input at fault: ``labels``, ``predictions``, ``scores``, ``ids`` or a parameter."""
+        self.problem = problem
+        """What is wrong with it."""
+        self.found = found
+        """The offending values or their positions, shortened."""
+        self.hint = hint
+        """What to do about it."""
+        text = f"{argument}: {problem}"
+        if found is not None:
+            text += f", found {found}"
+        super().__init__(text)
+
+    def diagnostics(self) -> str:
+        """Say which input is wrong, how, and how to fix it."""
+        if self.hint is None:
+            return str(self)
+        return f"{self}\n  hint: {self.hint}"
