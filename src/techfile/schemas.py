@@ -11,6 +11,14 @@ from typing import Any
 from techfile.assess import gaps_schema
 from techfile.catalog._json import diff_schema, requirements_schema
 from techfile.classify._json import classification_schema
+from techfile.decisionlog._json import (
+    AuditJson,
+    ConsistencyProofJson,
+    InclusionProofJson,
+    ProofCheckJson,
+    StatsJson,
+    schema_of,
+)
 from techfile.evidence._json import list_schema, verify_schema
 from techfile.project._schema import facts_schema, manifest_schema
 
@@ -23,6 +31,11 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "evidence-verify": verify_schema,
     "facts": facts_schema,
     "gaps": gaps_schema,
+    "log-audit": lambda: schema_of(AuditJson),
+    "log-consistency-proof": lambda: schema_of(ConsistencyProofJson),
+    "log-inclusion-proof": lambda: schema_of(InclusionProofJson),
+    "log-proof-check": lambda: schema_of(ProofCheckJson),
+    "log-stats": lambda: schema_of(StatsJson),
     "manifest": manifest_schema,
     "requirements": requirements_schema,
 }

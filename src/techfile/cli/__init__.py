@@ -14,6 +14,7 @@ from techfile.cli import (
     _gaps,
     _init,
     _keys,
+    _log,
     _schema,
 )
 from techfile.cli._app import app
@@ -29,6 +30,7 @@ _COMMANDS = (
     _gaps,
     _init,
     _keys,
+    _log,
     _schema,
 )  # imported for their @app.command registrations
 

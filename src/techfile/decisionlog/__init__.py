@@ -11,6 +11,12 @@ inclusion and consistency proofs (`techfile.decisionlog.merkle`), and signs and 
 c2sp.org checkpoints with Ed25519 note keys (`techfile.decisionlog.checkpoint`). Every
 verification failure raises a subclass of `VerificationError`; malformed notes, checkpoints
 and keys raise a subclass of `CheckpointError` (see `techfile.decisionlog.errors`).
+
+Around the log: `read_jsonl` and `append_lines` load records from a JSON Lines file, checked
+whole before anything is appended; `check_proof` is the auditor's offline check of a proof
+file (`read_proof`); `DecisionLog.stats` counts decisions and oversight; `summarize` and
+`evidence_draft` turn the log into evidence for the technical file. Long jobs report progress
+to an observer (`Progress`). Their JSON is published (``techfile schema log-...``).
 """
 
 from __future__ import annotations
@@ -18,7 +24,40 @@ from __future__ import annotations
 from techfile.decisionlog import checkpoint, merkle, records, retention, store
 from techfile.decisionlog._audit import AuditFailed, AuditPassed, AuditResult, Part
 from techfile.decisionlog._batcher import Ack, Batching, PendingAck
+from techfile.decisionlog._evidence import (
+    CHECKPOINT_FILE,
+    DEFAULT_REQUIREMENTS,
+    LogSummary,
+    evidence_draft,
+    evidence_requirements,
+    summarize,
+)
+from techfile.decisionlog._json import (
+    AuditJson,
+    ConsistencyProofJson,
+    InclusionProofJson,
+    ProofCheckJson,
+    StatsJson,
+    audit_json,
+    consistency_json,
+    inclusion_json,
+    stats_json,
+)
+from techfile.decisionlog._jsonl import Appended, Line, append_lines, read_jsonl
+from techfile.decisionlog._keyfile import key_file
+from techfile.decisionlog._offline import (
+    ProofCheck,
+    ProofFile,
+    ProofKind,
+    ProofRejected,
+    ProofVerified,
+    check_json,
+    check_proof,
+    read_proof,
+)
+from techfile.decisionlog._progress import Progress, no_progress
 from techfile.decisionlog._proofs import ConsistencyProof, InclusionProof, SignedCheckpoint
+from techfile.decisionlog._stats import LogStats
 from techfile.decisionlog.checkpoint import (
     Checkpoint,
     Note,
@@ -89,12 +128,16 @@ from techfile.decisionlog.store import (
 )
 
 __all__ = [
+    "CHECKPOINT_FILE",
+    "DEFAULT_REQUIREMENTS",
     "EMPTY_ROOT_HASH",
     "HASH_SIZE",
     "Ack",
     "Action",
     "AmbiguousKeyError",
+    "Appended",
     "AuditFailed",
+    "AuditJson",
     "AuditPassed",
     "AuditResult",
     "BackendUnavailableError",
@@ -102,21 +145,26 @@ __all__ = [
     "Checkpoint",
     "CheckpointError",
     "ConsistencyProof",
+    "ConsistencyProofJson",
     "DecisionLog",
     "DecisionRecord",
     "Entry",
     "Erased",
     "InclusionProof",
+    "InclusionProofJson",
     "InconsistentLogError",
     "InvalidProofError",
     "InvalidSignatureError",
     "KeyMismatchError",
     "Kind",
     "LegalMinimum",
+    "Line",
     "LogClosedError",
     "LogError",
     "LogSetupError",
+    "LogStats",
     "LogStore",
+    "LogSummary",
     "MalformedCheckpointError",
     "MalformedKeyError",
     "MalformedNoteError",
@@ -128,6 +176,13 @@ __all__ = [
     "OversightRecord",
     "Part",
     "PendingAck",
+    "Progress",
+    "ProofCheck",
+    "ProofCheckJson",
+    "ProofFile",
+    "ProofKind",
+    "ProofRejected",
+    "ProofVerified",
     "Record",
     "RecordError",
     "RetentionError",
@@ -136,6 +191,7 @@ __all__ = [
     "SignatureError",
     "SignedCheckpoint",
     "SignerKey",
+    "StatsJson",
     "StoreConflictError",
     "StoreError",
     "SubtreeHash",
@@ -145,24 +201,38 @@ __all__ = [
     "VerificationError",
     "VerifiedCheckpoint",
     "VerifierKey",
+    "append_lines",
+    "audit_json",
+    "check_json",
+    "check_proof",
     "checkpoint",
+    "consistency_json",
     "consistency_proof",
     "consistency_proof_from",
+    "evidence_draft",
+    "evidence_requirements",
+    "inclusion_json",
     "inclusion_proof",
     "inclusion_proof_from",
+    "key_file",
     "leaf_hash",
     "legal_minimum",
     "merkle",
+    "no_progress",
     "node_hash",
     "open_checkpoint",
     "open_note",
+    "read_jsonl",
+    "read_proof",
     "records",
     "retention",
     "root_from",
     "root_hash",
     "sign_checkpoint",
     "sign_note",
+    "stats_json",
     "store",
+    "summarize",
     "verify_consistency",
     "verify_inclusion",
 ]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, Literal
 
+from techfile.decisionlog._progress import Progress, no_progress
 from techfile.decisionlog._tree import Node
 from techfile.decisionlog.checkpoint import Checkpoint, VerifierKey, open_checkpoint
 from techfile.decisionlog.errors import CheckpointError, RecordError, VerificationError
@@ -151,14 +152,14 @@ class _Walk:
     def __init__(self, store: LogStore, claims: _Claims) -> None:
         self.store = store
         self.claims = claims
-        self.stack: list[Node] = []
+        self.stack: list[tuple[int, int, bytes]] = []  # the compact range: (level, index, hash)
         self.unerased: set[int] = set()  # entries without payload awaiting their tombstone
 
     def check_root(self, size: int) -> None:
         claims = self.claims.by_size.get(size, [])
         if not claims:
             return
-        frontier = {(n.level, n.index): n.hash for n in self.stack}
+        frontier = {(level, index): value for level, index, value in self.stack}
         root = root_from(size, lambda level, index: frontier[level, index])
         for claim in claims:
             if claim.root is None:
@@ -174,21 +175,24 @@ class _Walk:
         self.claims.last_good = size
 
     def leaf(self, index: int, data: bytes, stored: dict[tuple[int, int], bytes]) -> None:
-        top = Node(0, index, leaf_hash(data))
-        self._compare(top, stored)
-        while self.stack and self.stack[-1].level == top.level:
-            left = self.stack.pop()
-            top = Node(top.level + 1, left.index >> 1, node_hash(left.hash, top.hash))
-            self._compare(top, stored)
-        self.stack.append(top)
+        # The walk's hot loop: plain tuples (level, index, hash), and a message only on a
+        # mismatch, which makes the audit about twice as fast as with Node objects.
+        level, position, value = 0, index, leaf_hash(data)
+        if stored.get((0, index)) != value:
+            self._mismatch(Node(0, index, value), stored)
+        stack = self.stack
+        while stack and stack[-1][0] == level:
+            _, left_index, left = stack.pop()
+            level, position, value = level + 1, left_index >> 1, node_hash(left, value)
+            if stored.get((level, position)) != value:
+                self._mismatch(Node(level, position, value), stored)
+        stack.append((level, position, value))
 
-    def _compare(self, node: Node, stored: dict[tuple[int, int], bytes]) -> None:
+    def _mismatch(self, node: Node, stored: dict[tuple[int, int], bytes]) -> None:
         value = stored.get((node.level, node.index))
         where = f"node ({node.level}, {node.index})"
         if value is None:
             raise _fail(node.first_leaf, Part.NODE, f"{where} is not stored")
-        if value == node.hash:
-            return
         if node.level > 0:  # its children matched, so the stored node itself was changed
             raise _fail(node.first_leaf, Part.NODE, f"{where} does not hash its children")
         # A leaf and its stored hash disagree: the stored parent, if any, says which is right.
@@ -224,7 +228,7 @@ def _check_payload(index: int, leaf: Commitment, payload: Payload) -> None:
         raise _fail(index, Part.PAYLOAD, f"payload {index} does not match its commitment")
 
 
-def _walk(store: LogStore, claims: _Claims) -> int:
+def _walk(store: LogStore, claims: _Claims, progress: Progress) -> int:
     size = store.size()
     walk = _Walk(store, claims)
     walk.check_root(0)
@@ -244,6 +248,7 @@ def _walk(store: LogStore, claims: _Claims) -> int:
             walk.leaf(index, data, stored)
             walk.contents(index, data, payloads.get(index))
             walk.check_root(index + 1)
+        progress(end, size)
     for claimed in sorted(s for s in claims.by_size if s > size):
         for claim in claims.by_size[claimed]:
             if claim.root is None:
@@ -257,7 +262,11 @@ def _walk(store: LogStore, claims: _Claims) -> int:
 
 
 def audit_store(
-    store: LogStore, verifier: VerifierKey, origin: str, trusted: Iterable[Checkpoint] = ()
+    store: LogStore,
+    verifier: VerifierKey,
+    origin: str,
+    trusted: Iterable[Checkpoint] = (),
+    progress: Progress = no_progress,
 ) -> AuditResult:
     """Audit a stored log against its own signed checkpoints and any kept by an auditor.
 
@@ -266,6 +275,7 @@ def audit_store(
         verifier: The log's checkpoint key.
         origin: The log's origin.
         trusted: Checkpoints of this log an auditor verified and kept.
+        progress: Told ``(leaves audited, size)`` after each chunk of leaves.
 
     Returns:
         `AuditPassed`, or `AuditFailed` for the first problem found.
@@ -275,7 +285,7 @@ def audit_store(
     """
     try:
         claims = _claims(store, verifier, origin, trusted)
-        size = _walk(store, claims)
+        size = _walk(store, claims, progress)
     except _Failed as failed:
         return failed.result
     return AuditPassed(size, claims.checked)

@@ -16,7 +16,7 @@ from techfile.decisionlog.checkpoint import SignerKey
 from techfile.decisionlog.errors import LogSetupError
 from techfile.decisionlog.store import sqlite_path
 
-__all__ = ["load_or_create_key", "signer_for"]
+__all__ = ["key_file", "load_or_create_key", "signer_for"]
 
 _MEMORY: Final = ":memory:"
 
@@ -66,6 +66,19 @@ def load_or_create_key(path: Path, name: str) -> SignerKey:
     return SignerKey.parse(text)
 
 
+def key_file(url: str, key: Path | None = None) -> Path | None:
+    """Return the skey file a log at ``url`` uses: ``key``, or ``PATH.skey`` beside a SQLite log.
+
+    Returns:
+        The file, or None when the log keeps no key file (in memory, or none given for a
+        PostgreSQL log).
+    """
+    if key is not None:
+        return key
+    path = sqlite_path(url)
+    return None if path in {None, _MEMORY} else Path(f"{path}.skey")
+
+
 def signer_for(url: str, key: SignerKey | Path | None, origin: str | None) -> SignerKey:
     """Return the signing key of the log at ``url``.
 
@@ -87,10 +100,10 @@ def signer_for(url: str, key: SignerKey | Path | None, origin: str | None) -> Si
         return key
     if key is not None:
         return load_or_create_key(key, name)
-    path = sqlite_path(url)
-    if path == _MEMORY:
+    if sqlite_path(url) == _MEMORY:
         return SignerKey.generate(name)
+    path = key_file(url)
     if path is None:
         scheme = url.split("://", maxsplit=1)[0]
         raise LogSetupError(f"a {scheme} decision log needs key= (a SignerKey or an skey file)")
-    return load_or_create_key(Path(f"{path}.skey"), name)
+    return load_or_create_key(path, name)

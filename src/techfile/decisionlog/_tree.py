@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from techfile.decisionlog.merkle import HASH_SIZE, node_hash
 
-__all__ = ["Node", "extend", "frontier"]
+__all__ = ["Node", "extend", "frontier", "grow"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +72,37 @@ def extend(size: int, frontier_hashes: Sequence[bytes], leaf_hashes: Sequence[by
     Raises:
         ValueError: ``frontier_hashes`` does not match the frontier of ``size``.
     """
+    return grow(size, frontier_hashes, leaf_hashes)[0]
+
+
+def grow(
+    size: int, frontier_hashes: Sequence[bytes], leaf_hashes: Sequence[bytes]
+) -> tuple[list[Node], list[bytes]]:
+    """Return the subtrees completed by appending leaves (`extend`) and the new frontier.
+
+    Returns:
+        The new nodes, and the hashes of ``frontier(size + len(leaf_hashes))`` in order.
+
+    Raises:
+        ValueError: ``frontier_hashes`` does not match the frontier of ``size``.
+    """
     positions = frontier(size)
     if len(frontier_hashes) != len(positions):
         raise ValueError(f"a tree of size {size} has {len(positions)} frontier nodes")
+    # A compact range of (level, index, hash), largest subtree first; Node objects are made
+    # once per stored node only, as appends of large batches spend their time here.
     stack = [
-        Node(level, index, value)
+        (level, index, value)
         for (level, index), value in zip(positions, frontier_hashes, strict=True)
     ]
     completed: list[Node] = []
     for offset, value in enumerate(leaf_hashes):
-        top = Node(0, size + offset, value)
-        completed.append(top)
+        level, index, top = 0, size + offset, value
+        completed.append(Node(0, index, top))
         # Two equal-height subtrees side by side are the two halves of their parent.
-        while stack and stack[-1].level == top.level:
+        while stack and stack[-1][0] == level:
             left = stack.pop()
-            top = Node(top.level + 1, left.index >> 1, node_hash(left.hash, top.hash))
-            completed.append(top)
-        stack.append(top)
-    return completed
+            level, index, top = level + 1, index >> 1, node_hash(left[2], top)
+            completed.append(Node(level, index, top))
+        stack.append((level, index, top))
+    return completed, [value for _, _, value in stack]

@@ -19,14 +19,17 @@ import threading
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final, Self
+from typing import Self
 
 from techfile.decisionlog._audit import AuditResult, audit_store
 from techfile.decisionlog._batcher import Ack, Batcher, Batching, PendingAck
+from techfile.decisionlog._ingest import Appender
 from techfile.decisionlog._ingest import Entry as _Entry
-from techfile.decisionlog._ingest import commit_batch
 from techfile.decisionlog._keyfile import signer_for
+from techfile.decisionlog._progress import Progress, no_progress
 from techfile.decisionlog._proofs import ConsistencyProof, InclusionProof, SignedCheckpoint
+from techfile.decisionlog._reads import UpperNodes, read_nodes
+from techfile.decisionlog._stats import LogStats, log_stats
 from techfile.decisionlog.checkpoint import (
     Checkpoint,
     SignerKey,
@@ -70,15 +73,12 @@ from techfile.decisionlog.store import (
     LogStore,
     MissingDataError,
     Payload,
-    StoreConflictError,
     StoredCheckpoint,
     open_store,
 )
 from techfile.errors import Error
 
 __all__ = ["DecisionLog", "Entry"]
-
-_CONFLICT_RETRIES: Final = 5
 
 Entry = Record | Tombstone | Erased
 """What one index of the log holds, as `DecisionLog.read` returns it."""
@@ -108,7 +108,8 @@ class DecisionLog:
         batching: Batching | None = None,
         retention: RetentionPolicy | None = None,
     ) -> None:
-        vkey = key.verifier().format()
+        self._verifier = key.verifier()
+        vkey = self._verifier.format()
         identity = store.identify(LogIdentity(origin or key.name, vkey))
         if identity.verifier_key != vkey:
             raise KeyMismatchError(f"this log is signed by {identity.verifier_key}, not {vkey}")
@@ -116,9 +117,12 @@ class DecisionLog:
             raise KeyMismatchError(f"this log's origin is {identity.origin!r}, not {origin!r}")
         self._store = store
         self._key = key
+        self._opened: tuple[bytes, SignedCheckpoint] | None = None  # the last note verified
         self._origin = identity.origin
         self._retention = retention or RetentionPolicy.minimum()
         self._lock = threading.RLock()
+        self._appender = Appender(store)
+        self._upper = UpperNodes()  # for proofs only
         self._writer = Batcher[_Entry](self._commit, batching or Batching())
 
     @classmethod
@@ -165,7 +169,7 @@ class DecisionLog:
     @property
     def verifier(self) -> VerifierKey:
         """The key that verifies the log's checkpoints; give it to auditors."""
-        return self._key.verifier()
+        return self._verifier
 
     @property
     def size(self) -> int:
@@ -261,7 +265,7 @@ class DecisionLog:
             latest = self._store.latest_checkpoint()
             if latest is not None and latest.size > size:  # another writer went ahead
                 size = self._store.size()
-            root = root_from(size, self._store.node)
+            root = read_nodes(self._store, lambda node: root_from(size, node))
             if latest is not None:
                 previous = self._extends(latest, size, root)
                 if previous.checkpoint.size == size:
@@ -296,7 +300,11 @@ class DecisionLog:
                     " call checkpoint() first"
                 )
             signed = self._open(stored)
-            hashes = inclusion_proof_from(index, stored.size, self._store.node)
+            size = stored.size
+            self._upper.fit(size)
+            hashes = read_nodes(
+                self._store, lambda node: inclusion_proof_from(index, size, node), self._upper
+            )
             return InclusionProof(index, self._leaf(index), tuple(hashes), signed)
 
     def consistency(self, old_size: int, new_size: int | None = None) -> ConsistencyProof:
@@ -317,15 +325,22 @@ class DecisionLog:
                 new_size = latest.size
             if new_size > self._store.size():
                 raise TreeRangeError(f"the log holds fewer than {new_size} entries")
-            hashes = consistency_proof_from(old_size, new_size, self._store.node)
+            new = new_size
+            self._upper.fit(new)
+            hashes = read_nodes(
+                self._store, lambda node: consistency_proof_from(old_size, new, node), self._upper
+            )
         return ConsistencyProof(old_size, new_size, tuple(hashes))
 
-    def audit(self, *, trusted: Iterable[Checkpoint] = ()) -> AuditResult:
+    def audit(
+        self, *, trusted: Iterable[Checkpoint] = (), progress: Progress = no_progress
+    ) -> AuditResult:
         """Recompute every root from the stored leaves and compare it with every checkpoint.
 
         Args:
             trusted: Earlier checkpoints of this log that an auditor verified and kept; a
                 rewritten history no longer hashes to their roots.
+            progress: Told ``(leaves audited, size)`` as the audit goes.
 
         Returns:
             `AuditPassed`, or `AuditFailed` naming the first bad index.
@@ -334,7 +349,16 @@ class DecisionLog:
             StoreError: The store cannot be read.
         """
         with self._lock:
-            return audit_store(self._store, self.verifier, self._origin, trusted)
+            return audit_store(self._store, self.verifier, self._origin, trusted, progress)
+
+    def stats(self, *, progress: Progress = no_progress) -> LogStats:
+        """Count entries, decisions, oversight by action and erasures (see `LogStats`).
+
+        Raises:
+            StoreError: The store cannot be read.
+        """
+        with self._lock:
+            return log_stats(self._store, progress)
 
     def close(self) -> None:
         """Commit what is queued, stop the writer and close the store."""
@@ -374,8 +398,14 @@ class DecisionLog:
         return payload
 
     def _open(self, stored: StoredCheckpoint) -> SignedCheckpoint:
+        # Proofs against one checkpoint verify the same note over and over: the same bytes
+        # under the same key verify the same way, so the last result is kept.
+        if self._opened is not None and self._opened[0] == stored.note:
+            return self._opened[1]
         verified = open_checkpoint(stored.note, self.verifier, origin=self._origin)
-        return SignedCheckpoint(verified.checkpoint, stored.note.decode())
+        signed = SignedCheckpoint(verified.checkpoint, stored.note.decode())
+        self._opened = (stored.note, signed)
+        return signed
 
     def _extends(self, latest: StoredCheckpoint, size: int, root: bytes) -> SignedCheckpoint:
         """Check that the tree of ``size`` with ``root`` extends the latest checkpoint."""
@@ -385,7 +415,9 @@ class DecisionLog:
             if old.size > size:
                 raise InconsistentLogError(f"a checkpoint signs {old.size} entries, {size} stored")
             if old.size > 0:
-                proof = consistency_proof_from(old.size, size, self._store.node)
+                proof = read_nodes(
+                    self._store, lambda node: consistency_proof_from(old.size, size, node)
+                )
                 verify_consistency(old.size, size, old.root_hash, root, proof)
         except (VerificationError, CheckpointError, MissingDataError) as e:
             raise InconsistentLogError(f"the log no longer extends its checkpoint: {e}") from e
@@ -394,9 +426,4 @@ class DecisionLog:
     def _commit(self, entries: Sequence[_Entry]) -> list[Ack | Error]:
         """Write one batch in one transaction (the writer thread's commit function)."""
         with self._lock:
-            for _ in range(_CONFLICT_RETRIES):
-                try:
-                    return commit_batch(self._store, entries)
-                except StoreConflictError:
-                    continue  # another process appended first: recompute on the new size
-        raise StoreConflictError(f"gave up after {_CONFLICT_RETRIES} conflicting appends")
+            return self._appender.commit(entries)

@@ -366,8 +366,11 @@ def _range_hash(begin: int, end: int, node: SubtreeHash) -> bytes:
     first; its hash folds them from the right (MTH splits at the largest power of two).
     """
     size = end - begin
+    top = size.bit_length() - 1
+    if size == 1 << top:  # a perfect subtree, as all but the right edge of a proof's are
+        return node(top, begin >> top)
     parts: list[bytes] = []
-    for level in range(size.bit_length() - 1, -1, -1):
+    for level in range(top, -1, -1):
         if size >> level & 1:
             parts.append(node(level, begin >> level))
             begin += 1 << level

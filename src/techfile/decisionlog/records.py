@@ -31,6 +31,7 @@ from typing import Final, TypeVar, assert_never
 
 import rfc8785
 
+from techfile.decisionlog._canonical import canonical_json as _canonical
 from techfile.decisionlog.errors import RecordError
 
 __all__ = [
@@ -246,7 +247,7 @@ def record_json(record: Record) -> bytes:
             }
         case _:  # pragma: no cover - Record is a closed union
             assert_never(record)
-    return rfc8785.dumps(fields)
+    return _canonical(fields)
 
 
 def _object(data: bytes, what: str) -> dict[str, object]:
@@ -348,12 +349,13 @@ def commitment_leaf(kind: Kind, record: bytes, salt: bytes) -> bytes:
     if len(salt) != SALT_SIZE:
         raise RecordError(f"a commitment salt must be {SALT_SIZE} bytes, got {len(salt)}")
     digest = hashlib.sha256(salt + record).hexdigest()
-    return rfc8785.dumps({"kind": kind.value, "record_digest": digest})
+    # The RFC 8785 form of {"kind", "record_digest"}, spelled out as _COMMITMENT reads it.
+    return b'{"kind":"%s","record_digest":"%s"}' % (kind.value.encode(), digest.encode())
 
 
 def tombstone_leaf(tombstone: Tombstone) -> bytes:
     """Write a tombstone as the RFC 8785 JSON that is its leaf data."""
-    return rfc8785.dumps(
+    return _canonical(
         {
             "kind": Kind.TOMBSTONE.value,
             "erased_index": tombstone.erased_index,

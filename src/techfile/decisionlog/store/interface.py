@@ -8,7 +8,8 @@ nodes, `techfile.decisionlog._tree`) and it enforces these rules:
   when it returns, the batch survives a crash of the process;
 * a stored leaf, node or checkpoint is never rewritten or deleted; only a payload (the record
   and its salt) may be deleted, and only together with the tombstone leaf that records it;
-* every read is one query, so a proof that needs O(log n) nodes costs O(log n) reads.
+* every read is one query, so a proof that needs O(log n) nodes costs O(log n) reads; a
+  store that also implements `NodeBatchReader` serves all of a proof's nodes in one query.
 
 Errors::
 
@@ -24,8 +25,9 @@ Implementations: `techfile.decisionlog.store.sqlite` (the default) and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from techfile.decisionlog._tree import Node
 from techfile.decisionlog.errors import LogError
@@ -37,6 +39,7 @@ __all__ = [
     "LogStore",
     "MissingDataError",
     "Node",
+    "NodeBatchReader",
     "Payload",
     "StoreConflictError",
     "StoreError",
@@ -180,4 +183,13 @@ class LogStore(Protocol):
 
     def close(self) -> None:
         """Release the connection; the store is unusable afterwards."""
+        ...
+
+
+@runtime_checkable
+class NodeBatchReader(Protocol):
+    """A store that can read many tree nodes in one query (an optional extension of LogStore)."""
+
+    def nodes_at(self, positions: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        """Return the stored hash of each ``(level, index)`` found; missing ones are left out."""
         ...

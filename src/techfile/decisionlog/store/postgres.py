@@ -12,7 +12,7 @@ is dead at once but its bytes stay on disk until VACUUM reclaims them: schedule 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Final
 
@@ -173,6 +173,18 @@ class PostgresStore:
         if row is None:
             raise MissingDataError(f"tree node ({level}, {index}) is not stored")
         return bytes(row[0])
+
+    def nodes_at(self, positions: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        """Return the stored hash of each ``(level, index)`` found, in one query."""
+        if not positions:
+            return {}
+        with self._guard("read tree nodes"):
+            rows = self._db.execute(
+                "SELECT n.level, n.idx, n.hash FROM decisionlog_nodes n"
+                " JOIN unnest(%s::smallint[], %s::bigint[]) AS w(level, idx) USING (level, idx)",
+                ([level for level, _ in positions], [index for _, index in positions]),
+            ).fetchall()
+        return {(int(level), int(index)): bytes(value) for level, index, value in rows}
 
     def nodes(self, level: int, start: int, end: int) -> list[tuple[int, bytes]]:
         """Return the stored ``(index, hash)`` at ``level`` with index in ``[start, end)``."""

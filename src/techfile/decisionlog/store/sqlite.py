@@ -13,7 +13,7 @@ deletes a payload.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
@@ -34,6 +34,7 @@ _BUSY_TIMEOUT_SECONDS: Final = 30.0
 _SCHEMA_VERSION: Final = "1"
 _APPEND_ONLY: Final = "the techfile decision log is append-only"
 
+_NODE: Final = "SELECT hash FROM decisionlog_nodes WHERE level = ? AND idx = ?"
 _TABLES: Final = (
     "CREATE TABLE IF NOT EXISTS decisionlog_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS decisionlog_leaves (idx INTEGER PRIMARY KEY, data BLOB NOT NULL)",
@@ -169,13 +170,28 @@ class SqliteStore:
 
     def node(self, level: int, index: int) -> bytes:
         """Return one stored subtree hash (see `LogStore.node`)."""
-        with self._guard("read a tree node"):
-            row = self._db.execute(
-                "SELECT hash FROM decisionlog_nodes WHERE level = ? AND idx = ?", (level, index)
-            ).fetchone()
+        # A proof reads O(log n) nodes one by one: no context manager on this path.
+        try:
+            row = self._db.execute(_NODE, (level, index)).fetchone()
+        except sqlite3.Error as e:
+            raise StoreError(
+                f"SQLite decision log {self._where}: cannot read a tree node: {e}"
+            ) from e
         if row is None:
             raise MissingDataError(f"tree node ({level}, {index}) is not stored")
         return bytes(row[0])
+
+    def nodes_at(self, positions: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        """Return the stored hash of each ``(level, index)`` found, in one query."""
+        if not positions:
+            return {}
+        # OR of point lookups: SQLite answers it from the primary key (MULTI-INDEX OR), where
+        # a row-value IN (VALUES ...) scans the whole table.
+        wanted = " OR ".join("(level = ? AND idx = ?)" for _ in positions)
+        query = f"SELECT level, idx, hash FROM decisionlog_nodes WHERE {wanted}"  # noqa: S608 - placeholders only
+        with self._guard("read tree nodes"):
+            rows = self._db.execute(query, [n for position in positions for n in position])
+            return {(int(level), int(index)): bytes(value) for level, index, value in rows}
 
     def nodes(self, level: int, start: int, end: int) -> list[tuple[int, bytes]]:
         """Return the stored ``(index, hash)`` at ``level`` with index in ``[start, end)``."""
