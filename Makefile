@@ -63,6 +63,8 @@ DEMO_ENV := TECHFILE_KEY_PASSPHRASE=cardiorisk-demo-only
 demo: $(VENV)/.example
 	$(BIN)/techfile classify $(EXAMPLE)
 	rm -rf $(EXAMPLE)/reports $(EXAMPLE)/evidence && mkdir -p $(EXAMPLE)/reports
+	cd $(EXAMPLE) && ../../$(BIN)/python -m cardiorisk.train
+	cd $(EXAMPLE) && ../../$(BIN)/python -m cardiorisk.report reports
 	cd $(EXAMPLE) && ../../$(BIN)/python -m pytest -q -p no:cacheprovider \
 		--junitxml=reports/junit.xml --cov=cardiorisk --cov-report=xml:reports/coverage.xml
 	cd $(EXAMPLE) && ../../$(BIN)/bandit -q -r cardiorisk -f sarif -o reports/bandit.sarif

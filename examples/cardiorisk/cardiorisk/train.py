@@ -24,6 +24,15 @@ _IMPUTED = ("resting_bp", "cholesterol", "fasting_sugar_high", "max_heart_rate",
             "exercise_angina", "st_depression")  # fmt: skip
 
 
+def _stable(value: float) -> float:
+    """Round to 12 significant digits: the file is then the same on every machine.
+
+    The solver's last digits depend on the BLAS build; 12 digits are far below any effect
+    on a probability and keep retraining reproducible to the byte.
+    """
+    return float(f"{value:.12g}")
+
+
 def train(cases: list[Case], out: Path = DEFAULT_MODEL) -> dict[str, object]:
     """Fit the logistic regression on the training centres and write the model file."""
     training = [c for c in cases if c.centre != HELD_OUT_CENTRE]
@@ -45,10 +54,10 @@ def train(cases: list[Case], out: Path = DEFAULT_MODEL) -> dict[str, object]:
         "version": "1.0.0",
         "trained_on": sorted({c.centre for c in training}),
         "held_out": HELD_OUT_CENTRE,
-        "intercept": float(fit.intercept_[0]),
-        "coefficients": dict(zip(FEATURES, (float(b) for b in fit.coef_[0]), strict=True)),
-        "means": means,
-        "scales": scales,
+        "intercept": _stable(float(fit.intercept_[0])),
+        "coefficients": {n: _stable(float(b)) for n, b in zip(FEATURES, fit.coef_[0], strict=True)},
+        "means": {n: _stable(v) for n, v in means.items()},
+        "scales": {n: _stable(v) for n, v in scales.items()},
         "medians": medians,
         "threshold": THRESHOLD,
     }
