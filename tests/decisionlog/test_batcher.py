@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 import pytest
 
-from techfile.decisionlog import Ack, Batching, LogClosedError, LogSetupError, StoreError
+from techfile.decisionlog import Batching, LogClosedError, LogSetupError, StoreError
+from techfile.decisionlog._acks import Committed
 from techfile.decisionlog._batcher import Batcher
-from techfile.errors import Error
 
 
 class Recorder:
@@ -22,12 +22,12 @@ class Recorder:
         self.gate.set()
         self.fail = False
 
-    def __call__(self, entries: Sequence[int]) -> list[Ack | Error]:
+    def __call__(self, entries: Sequence[int]) -> Committed:
         self.gate.wait()
         if self.fail:
             raise StoreError("disk full")
         self.batches.append(list(entries))
-        return [Ack(entry, b"") for entry in entries]
+        return Committed(entries[0], [bytes([entry % 256]) for entry in entries])
 
 
 def test_full_batches_commit_at_once_and_the_rest_on_flush() -> None:
@@ -92,3 +92,45 @@ def test_close_commits_what_is_queued() -> None:
 def test_batching_must_make_sense(entries: int, delay: float) -> None:
     with pytest.raises(LogSetupError, match="max_"):
         Batching(entries, delay)
+
+
+def test_a_group_is_split_only_where_batches_are_full() -> None:
+    commit = Recorder()
+    writer = Batcher(commit, Batching(max_entries=4, max_delay_ms=60_000))
+    single = writer.submit(0)
+    group = writer.submit_many(list(range(1, 11)))
+    assert len(group) == 10
+    writer.flush()
+    assert single.wait().index == 0
+    acks = group.wait()
+    assert [(a.index, a.leaf_hash) for a in acks] == [(n, bytes([n])) for n in range(1, 11)]
+    assert commit.batches == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10]]
+    assert writer.submit_many([]).wait() == []
+    writer.close()
+
+
+def test_a_group_fails_with_its_first_failed_batch() -> None:
+    commit = Recorder()
+    commit.fail = True
+    writer = Batcher(commit, Batching(max_entries=2, max_delay_ms=0))
+    group = writer.submit_many([1, 2, 3])
+    with pytest.raises(StoreError, match="disk full"):
+        group.wait()
+    assert group.done()
+    writer.close()
+
+
+def test_a_waited_entry_is_committed_by_its_waiter() -> None:
+    commit = Recorder()
+    writer = Batcher(commit, Batching(max_entries=1, max_delay_ms=60_000))
+    committers: list[str] = []
+    original = commit.__call__
+
+    def commit_and_note(entries: Sequence[int]) -> Committed:
+        committers.append(threading.current_thread().name)
+        return original(entries)
+
+    writer._commit = commit_and_note
+    assert writer.submit(7, waited=True).wait().index == 7
+    assert committers == [threading.current_thread().name]
+    writer.close()

@@ -4,14 +4,16 @@
   must be those ``rfc8785.dumps`` writes, for any record;
 * the writer remembers the tree's frontier between batches: another writer appending to the
   same store in between must not corrupt the tree;
-* a store that reads nodes in batches gives the same proofs and roots as node-by-node reads;
-* a thread waiting for its entry commits a due batch itself: batches stay in order and full.
+* proofs built in one query, with the upper levels in memory, are those computed node by
+  node from the store, and the levels kept stay within their budget;
+* a thread waiting for its entry commits a due batch itself: batches stay in order and full;
+* records submitted as a group get the same acknowledgements as one by one, and the same
+  leaves and payloads as written record by record.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import random
 import sqlite3
@@ -26,7 +28,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from techfile.decisionlog import (
-    Ack,
     Action,
     Batching,
     DecisionLog,
@@ -38,11 +39,18 @@ from techfile.decisionlog import (
     Tombstone,
     merkle,
 )
+from techfile.decisionlog._acks import Committed
 from techfile.decisionlog._batcher import Batcher
-from techfile.decisionlog._reads import UpperNodes, read_nodes
-from techfile.decisionlog.records import Kind, commitment_leaf, record_json, tombstone_leaf
-from techfile.decisionlog.store import LogStore, SqliteStore
-from techfile.errors import Error
+from techfile.decisionlog._reads import TreeReader
+from techfile.decisionlog.records import (
+    SALT_SIZE,
+    Kind,
+    commitment_leaf,
+    commitment_leaves,
+    record_json,
+    tombstone_leaf,
+)
+from techfile.decisionlog.store import SqliteStore
 
 ORIGIN = "example.com/cardiorisk/decisions"
 text = st.text(min_size=1).filter(str.strip)
@@ -165,6 +173,30 @@ def test_commitment_leaf_is_rfc8785(kind: Kind, record: bytes, salt: bytes) -> N
     assert commitment_leaf(kind, record, salt) == expected
 
 
+@given(st.lists(decisions | oversights, max_size=5), st.randoms(use_true_random=False))
+def test_a_group_is_committed_to_as_record_by_record(
+    records: list[DecisionRecord | OversightRecord], rng: random.Random
+) -> None:
+    salts = [rng.randbytes(SALT_SIZE) for _ in records]
+    try:
+        expected = [record_json(record) for record in records]
+    except RecordError:
+        with pytest.raises(RecordError):
+            commitment_leaves(records, salts)
+        return
+    leaves = [
+        commitment_leaf(r.kind, d, s) for r, d, s in zip(records, expected, salts, strict=True)
+    ]
+    assert commitment_leaves(records, salts) == (expected, leaves)
+
+
+def test_a_group_needs_one_salt_per_record() -> None:
+    with pytest.raises(RecordError):
+        commitment_leaves([_decision(1)], [bytes(SALT_SIZE - 1)])
+    with pytest.raises(RecordError):
+        commitment_leaves([_decision(1), _decision(2)], [bytes(SALT_SIZE)])
+
+
 def test_two_writers_on_one_store_keep_the_tree_whole(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'decisions.db'}"
     key = SignerKey.generate(ORIGIN)
@@ -186,78 +218,117 @@ def test_two_writers_on_one_store_keep_the_tree_whole(tmp_path: Path) -> None:
         assert signed.checkpoint.size == 60
 
 
-class PerNode:
-    """The SQLite store without batch reads: every node is its own query."""
-
-    def __init__(self, inner: SqliteStore) -> None:
-        self.inner = inner
-
-    def __getattr__(self, name: str) -> object:
-        if name == "nodes_at":
-            raise AttributeError(name)
-        return getattr(self.inner, name)
-
-
 @pytest.mark.parametrize("size", [1, 2, 7, 64, 100, 700])
-def test_batch_reads_give_the_same_proofs(tmp_path: Path, size: int) -> None:
+def test_proofs_are_those_computed_node_by_node(tmp_path: Path, size: int) -> None:
     key = SignerKey.generate(ORIGIN)
     store = SqliteStore(tmp_path / "decisions.db")
     with DecisionLog(store, key, batching=Batching(max_entries=50, max_delay_ms=1)) as log:
-        for pending in [log.submit(_decision(n)) for n in range(size)]:
-            pending.wait()
+        log.submit_many([_decision(n) for n in range(size)]).wait()
         signed = log.checkpoint()
-        slow: LogStore = PerNode(SqliteStore(tmp_path / "decisions.db"))  # type: ignore[assignment]
-        with DecisionLog(slow, key) as reference:
-            assert reference.checkpoint() == signed
-            for index in [*range(size), *range(0, size, 7)]:  # again: upper nodes from memory
-                assert log.prove(index) == reference.prove(index)
+        reference = SqliteStore(tmp_path / "decisions.db")
+        try:
+            root = merkle.root_from(size, reference.node)
+            assert signed.checkpoint.root_hash == root
+            for index in [*range(size), *range(0, size, 7)]:  # again: upper levels from memory
+                proof = log.prove(index)
+                expected = merkle.inclusion_proof_from(index, size, reference.node)
+                assert list(proof.hashes) == expected
+                assert proof.leaf == reference.leaves(index, index + 1)[0][1]
             for old in range(1, size + 1):
-                assert log.consistency(old, size) == reference.consistency(old, size)
+                expected = merkle.consistency_proof_from(old, size, reference.node)
+                assert list(log.consistency(old, size).hashes) == expected
+        finally:
+            reference.close()
 
 
-def test_upper_nodes_kept_in_memory_stay_bounded(tmp_path: Path) -> None:
+def test_upper_levels_kept_in_memory_stay_within_budget(tmp_path: Path) -> None:
     key = SignerKey.generate(ORIGIN)
     store = SqliteStore(tmp_path / "decisions.db")
     with DecisionLog(store, key, batching=Batching(max_entries=50, max_delay_ms=1)) as log:
-        for pending in [log.submit(_decision(n)) for n in range(40)]:
-            pending.wait()
+        log.submit_many([_decision(n) for n in range(40)]).wait()
         log.checkpoint()
-        expected = [log.prove(index) for index in range(40)]
-        upper = UpperNodes(limit=6)
-        upper.fit(40)
-        assert upper.min_level == 4  # 40 >> 4 == 2 <= 6 // 2
-        upper.min_level = 1  # more than fits: the cache starts afresh, proofs stay right
-        for index in [*range(40), *range(40)]:
-            hashes = read_nodes(
-                store, functools.partial(merkle.inclusion_proof_from, index, 40), upper
-            )
-            assert tuple(hashes) == expected[index].hashes
-            assert len(upper.nodes) <= 6
-            assert all(level >= 1 for level, _ in upper.nodes)
+        expected = [log.prove(index).hashes for index in range(40)]
+        reader = TreeReader(store, budget=6)
+        for size in (3, 17, 40):  # the tree grows: lower levels are dropped as it does
+            for index in range(size):
+                leaf, hashes = reader.inclusion(index, size)
+                assert hashes == merkle.inclusion_proof_from(index, size, store.node)
+        assert reader.lowest_level == 4  # 2 * (40 >> 4) == 4 <= 6 < 2 * (40 >> 3)
+        assert reader.kept <= 6
+        assert [tuple(reader.inclusion(index, 40)[1]) for index in range(40)] == expected
+        assert leaf == store.leaves(39, 40)[0][1]
 
 
-def test_a_missing_node_is_a_store_error_in_batch_reads(tmp_path: Path) -> None:
+def test_a_missing_node_is_a_store_error(tmp_path: Path) -> None:
     key = SignerKey.generate(ORIGIN)
     with DecisionLog.open(f"sqlite:///{tmp_path / 'd.db'}", key=key) as log:
         for n in range(8):
             log.record_decision(_decision(n))
         log.checkpoint()
         with sqlite3.connect(tmp_path / "d.db") as db:
-            db.execute("DROP TRIGGER decisionlog_nodes_no_delete")
-            db.execute("DELETE FROM decisionlog_nodes WHERE level = 1 AND idx = 1")
-        with pytest.raises(StoreError, match=r"tree node \(1, 1\)"):
-            log.prove(0)
-        assert len(log.prove(5).hashes[0]) == merkle.HASH_SIZE  # other paths still prove
+            db.execute("DROP TRIGGER decisionlog_leaves_no_update")
+            # Node (1, 2) is kept with leaf 5, after its leaf hash: cut it off.
+            db.execute("UPDATE decisionlog_leaves SET hashes = substr(hashes, 1, 32) WHERE idx = 5")
+        for reader in (log, DecisionLog(SqliteStore(tmp_path / "d.db"), key)):
+            with pytest.raises(StoreError, match=r"tree node \(1, 2\)"):
+                reader.prove(6)
+            for index in (0, 3, 4, 5):  # other paths still prove
+                reader.prove(index).verify(log.verifier, origin=log.origin)
+
+
+def test_a_group_is_acknowledged_like_single_records(tmp_path: Path) -> None:
+    key = SignerKey.generate(ORIGIN)
+    fast = Batching(max_entries=7, max_delay_ms=1)
+    with (
+        DecisionLog.open(f"sqlite:///{tmp_path / 'one.db'}", key=key, batching=fast) as one,
+        DecisionLog.open(f"sqlite:///{tmp_path / 'many.db'}", key=key, batching=fast) as many,
+    ):
+        singles = [one.submit(_decision(n)) for n in range(30)]
+        pending = many.submit_many([_decision(n) for n in range(20)])
+        group = [*pending.wait(), *many.record_many([_decision(n) for n in range(20, 30)])]
+        assert [a.index for a in group] == [p.wait().index for p in singles] == list(range(30))
+        assert one.checkpoint().checkpoint.size == many.checkpoint().checkpoint.size == 30
+        assert many.audit().ok
+        assert [many.read(n) for n in range(30)] == [_decision(n) for n in range(30)]
+        with pytest.raises(RecordError, match="not in the log"):
+            many.submit_many(
+                [
+                    _decision(30),
+                    OversightRecord(99, Action.CONFIRM, "dr", _decision(0).timestamp, ""),
+                ]
+            )
+        assert many.size == 30  # nothing of a refused group was queued
+
+
+def test_a_batch_of_records_and_tombstones_keeps_their_payloads_apart(tmp_path: Path) -> None:
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    slow = Batching(max_entries=100, max_delay_ms=60_000)
+    with DecisionLog.open(f"sqlite:///{tmp_path / 'mixed.db'}", batching=slow) as log:
+        log.submit_many([_decision(n) for n in range(4)])
+        log.flush()
+        first = log.submit_many([_decision(n) for n in range(4, 6)])
+        erasure = log.submit_erasure(1, reason="request 7", now=later)
+        twice = log.submit_erasure(1, reason="request 7 again", now=later)
+        rest = log.submit_many([_decision(n) for n in range(6, 8)])
+        log.flush()  # one batch: records, a tombstone, a refused erasure, records
+        assert [a.index for a in [*first.wait(), erasure.wait(), *rest.wait()]] == [4, 5, 6, 7, 8]
+        with pytest.raises(RecordError, match="already erased"):
+            twice.wait()
+        assert log.audit().ok
+        assert log.read(7) == _decision(6)
+        assert isinstance(log.read(6), Tombstone)
 
 
 def test_waiting_threads_commit_due_batches_in_order() -> None:
     batches: list[list[int]] = []
 
-    def commit(entries: Sequence[int]) -> list[Ack | Error]:
+    def commit(entries: Sequence[int]) -> Committed:
         batches.append(list(entries))
-        return [Ack(entry, b"") for entry in entries]
+        return Committed(entries[0], [b""] * len(entries))
 
-    writer = Batcher(commit, Batching(max_entries=4, max_delay_ms=5))
+    # A delay longer than the test: every batch is due because it is full, never by a timer
+    # that a loaded machine could fire while the entries are still being submitted.
+    writer = Batcher(commit, Batching(max_entries=4, max_delay_ms=600_000))
     pending = [writer.submit(n) for n in range(200)]
     rng = random.Random(3)  # noqa: S311 - seeded choice of entries to wait on
     waiters = [threading.Thread(target=pending[rng.randrange(200)].wait) for _ in range(16)]
@@ -268,5 +339,4 @@ def test_waiting_threads_commit_due_batches_in_order() -> None:
         thread.join()
     writer.close()
     assert [n for batch in batches for n in batch] == list(range(200))
-    assert all(1 <= len(batch) <= 4 for batch in batches)
-    assert sum(len(batch) < 4 for batch in batches) <= 1  # only the tail can be short
+    assert all(len(batch) == 4 for batch in batches)  # 200 entries fill 50 batches

@@ -1,5 +1,5 @@
 """The stored tree shape: appends in any batch sizes store exactly the complete perfect subtrees,
-and proofs from them verify for any size and index (STYLE F5), in O(log n) node reads.
+each with the last leaf it covers, and proofs from them verify for any size and index (STYLE F5).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from techfile.decisionlog import merkle
 from techfile.decisionlog._ingest import Entry, commit_batch
-from techfile.decisionlog._tree import Node, extend, frontier
+from techfile.decisionlog._tree import frontier, grow, holder, row_levels
 from techfile.decisionlog.store import SqliteStore
 
 LEAVES = [merkle.leaf_hash(i.to_bytes(4, "big")) for i in range(12 * 70)]
@@ -32,15 +32,22 @@ def _all_subtrees(leaves: list[bytes]) -> dict[tuple[int, int], bytes]:
 
 @given(batches)
 def test_appends_store_every_complete_subtree_once(sizes: list[int]) -> None:
-    stored: dict[tuple[int, int], bytes] = {}
-    size = 0
+    rows: list[bytes] = []
+    border: list[bytes] = []
     for count in sizes:
-        border = [stored[position] for position in frontier(size)]
-        for new in extend(size, border, LEAVES[size : size + count]):
-            assert (new.level, new.index) not in stored  # a node is never rewritten
-            stored[new.level, new.index] = new.hash
-        size += count
-    assert stored == _all_subtrees(LEAVES[:size])
+        size = len(rows)
+        new, border = grow(size, border, LEAVES[size : size + count])
+        rows += new
+    size = len(rows)
+    stored = {
+        (level, ((leaf + 1) >> level) - 1): row[32 * level : 32 * level + 32]
+        for leaf, row in enumerate(rows)
+        for level in range(len(row) // 32)
+    }
+    assert [len(row) // 32 for row in rows] == [row_levels(leaf) for leaf in range(size)]
+    assert stored == _all_subtrees(LEAVES[:size])  # every subtree, each stored once
+    assert all(holder(level, index) < size for level, index in stored)
+    assert border == [stored[position] for position in frontier(size)]
     reads = []
 
     def node(level: int, index: int) -> bytes:
@@ -49,6 +56,13 @@ def test_appends_store_every_complete_subtree_once(sizes: list[int]) -> None:
 
     assert merkle.root_from(size, node) == merkle.root_hash(LEAVES[:size])
     assert len(reads) == size.bit_count()
+
+
+def test_a_subtree_is_kept_with_its_last_leaf() -> None:
+    assert [holder(0, i) for i in range(4)] == [0, 1, 2, 3]
+    assert [holder(1, i) for i in range(3)] == [1, 3, 5]
+    assert holder(3, 2) == 23
+    assert [row_levels(leaf) for leaf in range(8)] == [1, 2, 1, 3, 1, 2, 1, 4]
 
 
 def test_the_frontier_is_one_subtree_per_set_bit() -> None:
@@ -67,8 +81,7 @@ def test_the_frontier_is_one_subtree_per_set_bit() -> None:
 
 def test_a_wrong_frontier_is_refused() -> None:
     with pytest.raises(ValueError, match="frontier"):
-        extend(3, [LEAVES[0]], [LEAVES[3]])
-    assert Node(3, 2, LEAVES[0]).first_leaf == 16
+        grow(3, [LEAVES[0]], [LEAVES[3]])
 
 
 @given(batches, st.data())
@@ -78,8 +91,9 @@ def test_store_proofs_verify_for_any_size_and_index(sizes: list[int], data: st.D
         size = 0
         for count in sizes:
             entries = [Entry(i.to_bytes(4, "big")) for i in range(size, size + count)]
-            acks = commit_batch(store, entries)
-            assert [a.index for a in acks] == list(range(size, size + count))  # type: ignore[union-attr]
+            committed = commit_batch(store, entries)
+            assert committed.first_index == size
+            assert list(committed.leaf_hashes) == LEAVES[size : size + count]
             size += count
         root = merkle.root_from(size, store.node)
         assert root == merkle.root_hash(LEAVES[:size])

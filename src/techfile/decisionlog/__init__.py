@@ -22,8 +22,9 @@ to an observer (`Progress`). Their JSON is published (``techfile schema log-...`
 from __future__ import annotations
 
 from techfile.decisionlog import checkpoint, merkle, records, retention, store
+from techfile.decisionlog._acks import Ack, PendingAck, PendingAcks
 from techfile.decisionlog._audit import AuditFailed, AuditPassed, AuditResult, Part
-from techfile.decisionlog._batcher import Ack, Batching, PendingAck
+from techfile.decisionlog._batcher import Batching
 from techfile.decisionlog._evidence import (
     CHECKPOINT_FILE,
     DEFAULT_REQUIREMENTS,
@@ -176,6 +177,7 @@ __all__ = [
     "OversightRecord",
     "Part",
     "PendingAck",
+    "PendingAcks",
     "Progress",
     "ProofCheck",
     "ProofCheckJson",

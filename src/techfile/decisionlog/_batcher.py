@@ -2,15 +2,19 @@
 
 This module owns the batching rules of the decision log:
 
-* entries are committed in submission order, at most ``max_entries`` per batch;
+* entries are committed in submission order, at most ``max_entries`` per batch; a group
+  submitted together (`Batcher.submit_many`) stays together in the queue and is split only
+  where a batch is full;
 * a batch is committed as soon as it is full, when its oldest entry has waited
   ``max_delay_ms``, on `flush`, or on `close`;
-* an entry's `PendingAck` resolves only after the batch's transaction has committed (or
-  failed), so an acknowledgement always means "durably stored";
+* an entry's acknowledgement (`techfile.decisionlog._acks`) resolves only after the batch's
+  transaction has committed (or failed), so an acknowledgement always means "durably stored";
 * one batch is committed at a time. Usually the background writer commits it; a thread that
   waits without a timeout for an entry whose batch is already due commits that batch itself,
   rather than sleep until the writer wakes (a thread switch costs about as much as a small
-  commit). Either way the batches are the same, taken from the head of the queue in order.
+  commit). An entry submitted by a thread that will wait for it (``waited=True``) does not
+  wake the writer at all. Either way the batches are the same, taken from the head of the
+  queue in order.
 
 It does no IO itself: the log passes in the function that writes one batch.
 """
@@ -19,14 +23,15 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
 
+from techfile.decisionlog._acks import Committed, Pending, PendingAck, PendingAcks, Result
 from techfile.decisionlog.errors import LogClosedError, LogError, LogSetupError
-from techfile.errors import Error
 
-__all__ = ["Ack", "Batcher", "Batching", "PendingAck"]
+__all__ = ["Batcher", "Batching", "Commit"]
 
 _T = TypeVar("_T")
 _MS: Final = 1000.0
@@ -48,71 +53,28 @@ class Batching:
             raise LogSetupError(f"max_delay_ms must not be negative, got {self.max_delay_ms}")
 
 
-@dataclass(frozen=True, slots=True)
-class Ack:
-    """The acknowledgement of one entry: it is in the log, durably."""
-
-    index: int
-    """The entry's index in the log."""
-    leaf_hash: bytes
-    """The RFC 9162 hash of the entry's leaf."""
+Commit = Callable[[Sequence[_T]], Committed]
+"""Write one batch; return how it ended per entry (`Committed`), or raise `LogError`."""
 
 
-class PendingAck:
-    """An entry submitted to the writer; `wait` returns its `Ack` once its batch commits."""
+class _Chunk(Generic[_T]):
+    """Entries submitted together, the first ``start`` of them already taken into batches."""
 
-    __slots__ = ("_ack", "_cond", "_done", "_error", "_help")
+    __slots__ = ("entries", "pending", "since", "start")
 
-    def __init__(
-        self, cond: threading.Condition, help_commit: Callable[[PendingAck], None] | None = None
-    ) -> None:
-        # One condition per writer, notified after each batch, rather than an Event per entry:
-        # a batch of thousands of entries then costs one notification, not thousands.
-        self._cond = cond
-        self._done = False
-        self._ack: Ack | None = None
-        self._error: BaseException | None = None
-        self._help = help_commit
-
-    def _resolve(self, ack: Ack | None, error: BaseException | None) -> None:
-        """Set the outcome; the caller then notifies the condition."""
-        self._ack, self._error = ack, error
-        self._done = True
-
-    def done(self) -> bool:
-        """Say whether the entry's batch has committed or failed."""
-        return self._done
-
-    def wait(self, timeout: float | None = None) -> Ack:
-        """Wait for the entry's batch to commit.
-
-        Args:
-            timeout: Seconds to wait at most; None waits as long as it takes.
-
-        Returns:
-            The acknowledgement.
-
-        Raises:
-            TimeoutError: The batch has not committed within ``timeout``.
-            RecordError: The entry was refused (e.g. a payload already erased).
-            LogError: The batch could not be written.
-        """
-        if timeout is None and self._help is not None and not self._done:
-            self._help(self)
-        if not self._done:
-            with self._cond:
-                if not self._cond.wait_for(self.done, timeout):
-                    raise TimeoutError(f"entry not committed within {timeout} s")
-        if self._error is not None:
-            if isinstance(self._error, Error):
-                raise self._error
-            raise LogError(f"the log writer failed: {self._error!r}") from self._error
-        assert self._ack is not None  # noqa: S101 - set together with _done
-        return self._ack
+    def __init__(self, entries: list[_T], pending: Pending, since: float) -> None:
+        self.entries = entries
+        self.pending = pending
+        self.since = since
+        self.start = 0
 
 
-Commit = Callable[[Sequence[_T]], Sequence[Ack | Error]]
-"""Write one batch; return, per entry, its acknowledgement or why it was refused."""
+@dataclass(slots=True)
+class _Taken(Generic[_T]):
+    """One batch taken from the head of the queue: its entries and whose they are."""
+
+    entries: list[_T]
+    parts: list[tuple[Pending, int, int]]  # (pending, its first slot taken, count)
 
 
 class Batcher(Generic[_T]):
@@ -121,8 +83,11 @@ class Batcher(Generic[_T]):
     def __init__(self, commit: Commit[_T], policy: Batching) -> None:
         self._commit = commit
         self._policy = policy
-        self._cond = threading.Condition()
-        self._queue: list[tuple[_T, PendingAck, float]] = []
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)  # the writer thread waits here
+        self._settled = threading.Condition(self._lock)  # threads awaiting commits wait here
+        self._queue: deque[_Chunk[_T]] = deque()
+        self._queued = 0
         self._submitted = 0
         self._finished = 0
         self._flush_upto = 0
@@ -132,60 +97,170 @@ class Batcher(Generic[_T]):
         self._thread = threading.Thread(target=self._run, name="decisionlog-writer", daemon=True)
         self._thread.start()
 
-    def submit(self, entry: _T) -> PendingAck:
+    def submit(self, entry: _T, *, waited: bool = False) -> PendingAck:
         """Queue an entry for the next batch.
+
+        Args:
+            entry: The entry.
+            waited: The caller waits for it at once (`PendingAck.wait` without a timeout),
+                and so commits its batch when due: the writer is not woken for it.
 
         Raises:
             LogClosedError: The writer was closed or has stopped.
         """
-        pending = PendingAck(self._cond, self._help_commit)
-        with self._cond:
+        pending = PendingAck(self)
+        self._enqueue(_Chunk([entry], pending, time.monotonic()), waited=waited)
+        return pending
+
+    def submit_many(self, entries: Sequence[_T], *, waited: bool = False) -> PendingAcks:
+        """Queue entries together, in order, with one acknowledgement for all of them.
+
+        Args:
+            entries: The entries.
+            waited: The caller waits for them at once (see `submit`).
+
+        Raises:
+            LogClosedError: The writer was closed or has stopped.
+        """
+        pending = PendingAcks(self, len(entries))
+        if entries:
+            self._enqueue(_Chunk(list(entries), pending, time.monotonic()), waited=waited)
+        return pending
+
+    def _enqueue(self, chunk: _Chunk[_T], *, waited: bool) -> None:
+        count = len(chunk.entries)
+        with self._lock:
             if self._closed or self._failure is not None:
                 raise LogClosedError("the decision log is closed; it accepts no more entries")
-            self._queue.append((entry, pending, time.monotonic()))
-            self._submitted += 1
+            before = self._queued
+            self._queue.append(chunk)
+            self._queued += count
+            self._submitted += count
             # Wake the writer only when its plan changes: an empty queue got its first entry
             # (start the delay), or a batch is full. Waking it per entry costs more than the
-            # entry's share of the commit.
-            if len(self._queue) in {1, self._policy.max_entries}:
-                self._cond.notify_all()
-        return pending
+            # entry's share of the commit; an entry its submitter waits for needs no writer.
+            full = before < self._policy.max_entries <= self._queued
+            if not waited and (before == 0 or full):
+                self._wake.notify()
 
     def flush(self) -> None:
         """Commit everything submitted so far and wait until it has committed or failed."""
-        with self._cond:
+        with self._lock:
             target = self._submitted
             self._flush_upto = max(self._flush_upto, target)
-            self._cond.notify_all()
+            self._wake.notify()
             while self._finished < target and self._failure is None:
-                self._cond.wait()
+                self._settled.wait()
 
     def close(self) -> None:
         """Commit what is queued, then stop the writer thread."""
-        with self._cond:
+        with self._lock:
             self._closed = True
-            self._cond.notify_all()
+            self._wake.notify()
         self._thread.join()
+
+    def await_done(self, pending: Pending, timeout: float | None) -> None:
+        """Wait until ``pending`` is settled, committing due batches meanwhile if no timeout.
+
+        Raises:
+            TimeoutError: It is not settled within ``timeout``.
+            LogError: The commit function failed with a bug; the writer has stopped.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._lock:
+                while not pending.done():
+                    if deadline is None and not self._committing and self._failure is None:
+                        if self._due():
+                            break
+                        wait = self._delay_left()
+                    else:
+                        wait = None if deadline is None else deadline - time.monotonic()
+                        if wait is not None and wait <= 0:
+                            raise TimeoutError(f"entry not committed within {timeout} s")
+                    self._settled.wait(wait)
+                else:
+                    return
+                taken = self._take()
+            try:
+                self._commit_batch(taken)
+            except Exception as e:  # a bug: every waiter already failed with it
+                raise LogError(f"the log writer failed: {e!r}") from e
+
+    def _delay_left(self) -> float | None:
+        """Seconds until the head of the queue is due by its delay (caller holds the lock)."""
+        if not self._queue:
+            return None
+        waited = time.monotonic() - self._queue[0].since
+        return max(0.0, self._policy.max_delay_ms / _MS - waited)
 
     def _due(self) -> bool:
         """Say whether the head of the queue must be committed now (caller holds the lock)."""
         if not self._queue:
             return False
-        if len(self._queue) >= self._policy.max_entries or self._closed:
+        if self._queued >= self._policy.max_entries or self._closed:
             return True
         if self._finished < self._flush_upto:
             return True
-        return time.monotonic() - self._queue[0][2] >= self._policy.max_delay_ms / _MS
+        return time.monotonic() - self._queue[0].since >= self._policy.max_delay_ms / _MS
 
-    def _take(self) -> list[tuple[_T, PendingAck, float]]:
+    def _take(self) -> _Taken[_T]:
         """Take the head batch for this thread to commit (caller holds the lock)."""
         self._committing = True
-        batch = self._queue[: self._policy.max_entries]
-        del self._queue[: self._policy.max_entries]
-        return batch
+        room = self._policy.max_entries
+        taken = _Taken[_T]([], [])
+        queue = self._queue
+        while room and queue:
+            chunk = queue[0]
+            start = chunk.start
+            count = min(room, len(chunk.entries) - start)
+            if start == 0 and count == len(chunk.entries):
+                taken.entries += chunk.entries
+                queue.popleft()
+            else:
+                taken.entries += chunk.entries[start : start + count]
+                chunk.start = start + count
+                if chunk.start == len(chunk.entries):
+                    queue.popleft()
+            taken.parts.append((chunk.pending, start, count))
+            room -= count
+        self._queued -= len(taken.entries)
+        return taken
 
-    def _next_batch(self) -> list[tuple[_T, PendingAck, float]] | None:
-        with self._cond:
+    def _commit_batch(self, taken: _Taken[_T]) -> None:
+        """Commit one taken batch and settle its entries, in the calling thread."""
+        result: Result
+        try:
+            result = self._commit(taken.entries)
+        except LogError as e:
+            result = e
+        except BaseException as e:
+            # A bug, not a store failure: fail every waiter rather than leave it hanging.
+            with self._lock:
+                self._failure = e
+                self._committing = False
+                for pending, slot, count in taken.parts:
+                    pending._settle(e, 0, slot, count)  # noqa: SLF001 - ours
+                for chunk in self._queue:
+                    left = len(chunk.entries) - chunk.start
+                    chunk.pending._settle(e, 0, chunk.start, left)  # noqa: SLF001 - ours
+                self._queue.clear()
+                self._settled.notify_all()
+                self._wake.notify()
+            raise
+        position = 0
+        for pending, slot, count in taken.parts:
+            pending._settle(result, position, slot, count)  # noqa: SLF001 - ours
+            position += count
+        with self._lock:
+            self._committing = False
+            self._finished += len(taken.entries)
+            self._settled.notify_all()
+            if self._queue or self._closed:  # the writer has work, or is waiting to stop
+                self._wake.notify()
+
+    def _next_batch(self) -> _Taken[_T] | None:
+        with self._lock:
             while self._committing or not self._due():
                 if self._failure is not None or (
                     self._closed and not self._queue and not self._committing
@@ -193,52 +268,9 @@ class Batcher(Generic[_T]):
                     return None
                 timeout = None
                 if self._queue and not self._committing:
-                    waited = time.monotonic() - self._queue[0][2]
-                    timeout = max(0.0, self._policy.max_delay_ms / _MS - waited)
-                self._cond.wait(timeout)
+                    timeout = self._delay_left()
+                self._wake.wait(timeout)
             return self._take()
-
-    def _help_commit(self, pending: PendingAck) -> None:
-        """Commit due batches in the waiting thread until ``pending``'s batch is committed.
-
-        Raises:
-            LogError: The commit function failed with a bug; the writer has stopped.
-        """
-        while not pending.done():
-            with self._cond:
-                if self._committing or self._failure is not None or not self._due():
-                    return
-                batch = self._take()
-            try:
-                self._commit_batch(batch)
-            except Exception as e:  # a bug: every waiter already failed with it
-                raise LogError(f"the log writer failed: {e!r}") from e
-
-    def _commit_batch(self, batch: list[tuple[_T, PendingAck, float]]) -> None:
-        """Commit one taken batch and resolve its entries, in the calling thread."""
-        try:
-            results = self._commit([entry for entry, _, _ in batch])
-        except LogError as e:
-            results = [e] * len(batch)
-        except BaseException as e:
-            # A bug, not a store failure: fail every waiter rather than leave it hanging.
-            with self._cond:
-                self._failure = e
-                self._committing = False
-                for _, pending, _ in batch + self._queue:
-                    pending._resolve(None, e)  # noqa: SLF001 - PendingAck is ours
-                self._queue.clear()
-                self._cond.notify_all()
-            raise
-        for (_, pending, _), result in zip(batch, results, strict=True):
-            if isinstance(result, Ack):
-                pending._resolve(result, None)  # noqa: SLF001 - PendingAck is ours
-            else:
-                pending._resolve(None, result)  # noqa: SLF001 - PendingAck is ours
-        with self._cond:
-            self._committing = False
-            self._finished += len(batch)
-            self._cond.notify_all()
 
     def _run(self) -> None:
         while (batch := self._next_batch()) is not None:

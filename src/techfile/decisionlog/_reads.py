@@ -1,98 +1,220 @@
-"""Reading the tree nodes a proof or root needs, in one query where the store allows it.
+"""Reading the tree for proofs and roots: one query per proof, the upper levels kept in memory.
 
-Which perfect subtrees a proof or root reads depends only on the tree sizes and the index,
-never on the hashes (RFC 9162 §2.1 tree shape). So the computation is run once over a
-stand-in that records what it asks for, those nodes are read together
-(`NodeBatchReader.nodes_at`), and it is run again over them: one query instead of O(log n).
-A store without batch reads is asked node by node, as before.
+Which subtrees a proof or root reads depends only on the tree sizes and the index, never on
+the hashes (RFC 9162 §2.1 tree shape), and a stored subtree never changes. This module uses
+both:
 
-Proofs may also keep the upper nodes in memory (`UpperNodes`): as many levels, from the top,
-as fit in a bounded cache; every proof reads some, and a stored node never changes.
-Only proofs use them, which an auditor checks against a signed root anyway; signing a
-checkpoint always reads the store.
+* `TreeReader.inclusion` builds an inclusion proof directly. The path of leaf ``i`` in a tree
+  of ``n`` leaves runs up through the perfect subtree of the frontier of ``n`` that holds
+  ``i`` (one per set bit of ``n``; ``_tree.frontier``), whose siblings are all stored
+  subtrees, and then goes on with what depends on that frontier subtree only: the hash of
+  the frontier subtrees to its right, folded, and those to its left, nearest first. That
+  tail is computed once per tree size. Siblings at the upper levels come from memory,
+  those below from ONE query (`LogStore.rows_at`) that also reads the leaf;
+* the upper levels are kept as one ``bytes`` of 32-byte hashes per level, from the
+  lowest level whose nodes, with those above, fit the budget; they are loaded as the tree
+  grows (rows of the last leaf of each subtree of that level) and never go stale;
+* `TreeReader.read` runs any other computation over ``node(level, index)`` (consistency
+  proofs, roots) twice: once to learn which nodes it needs, then over those nodes, read in
+  one query.
+
+Only proofs use the levels in memory, which an auditor checks against a signed root anyway;
+signing a checkpoint reads the store (``cached=False``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
-from typing import Final, TypeVar, cast
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Final, TypeVar
 
+from techfile.decisionlog._tree import frontier, holder
 from techfile.decisionlog.merkle import HASH_SIZE, SubtreeHash
-from techfile.decisionlog.store.interface import LogStore, MissingDataError, NodeBatchReader
+from techfile.decisionlog.store.interface import LeafRow, LogStore, MissingDataError
 
-__all__ = ["UpperNodes", "read_nodes"]
+__all__ = ["DEFAULT_BUDGET", "TreeReader"]
 
 _T = TypeVar("_T")
 _STAND_IN: Final = bytes(HASH_SIZE)
+_NODE_PREFIX: Final = b"\x01"
+_LOAD_CHUNK: Final = 4096
+"""Rows read per query while loading the upper levels."""
+
+DEFAULT_BUDGET: Final = 1 << 19
+"""Most tree nodes kept in memory for proofs (32 bytes each: 16 MiB)."""
 
 
-@cache
-def _reads_in_batches(kind: type) -> bool:
-    # A runtime protocol check costs more than the query it saves: ask once per store type.
-    return issubclass(kind, NodeBatchReader)
+def _fold(parts: Sequence[bytes]) -> bytes:
+    """Join perfect-subtree hashes, largest first, into the hash of their union (RFC 9162)."""
+    result = parts[-1]
+    for part in reversed(parts[:-1]):
+        result = hashlib.sha256(_NODE_PREFIX + part + result).digest()
+    return result
 
 
-class UpperNodes:
-    """Tree nodes of the upper levels, kept in memory between proofs (bounded in number)."""
-
-    def __init__(self, limit: int = 1 << 16) -> None:
-        self.limit = limit
-        """Most nodes kept; the cache starts afresh when it is full."""
-        self.min_level = 0
-        """The lowest level kept (see `fit`)."""
-        self.nodes: dict[tuple[int, int], bytes] = {}
-
-    def fit(self, size: int) -> None:
-        """Keep only levels whose nodes, in a tree of ``size`` leaves, fill half the limit."""
-        level = 0
-        while size >> level > self.limit // 2:
-            level += 1
-        self.min_level = level
-
-    def keep(self, found: dict[tuple[int, int], bytes]) -> None:
-        """Keep the upper nodes of a read."""
-        upper = {pos: value for pos, value in found.items() if pos[0] >= self.min_level}
-        if len(self.nodes) + len(upper) > self.limit:
-            self.nodes = {}  # a new dict: a read in progress still holds the old one
-        self.nodes.update(upper)
+def _hash_in(row: LeafRow | None, level: int, index: int) -> bytes:
+    """Return subtree ``(level, index)`` from the row that holds it."""
+    at = level * HASH_SIZE
+    value = b"" if row is None else bytes(row[2][at : at + HASH_SIZE])
+    if len(value) != HASH_SIZE:
+        raise MissingDataError(f"tree node ({level}, {index}) is not stored")
+    return value
 
 
-def read_nodes(
-    store: LogStore, compute: Callable[[SubtreeHash], _T], upper: UpperNodes | None = None
-) -> _T:
-    """Run ``compute`` over the store's tree nodes, reading them in one query if it can.
+class TreeReader:
+    """Reads proofs and roots from one store, keeping the upper levels of its tree in memory.
 
     Args:
         store: The log's store.
-        compute: A proof or root computation over a ``node(level, index)`` callback.
-        upper: Upper nodes kept in memory, for proofs only.
-
-    Returns:
-        What ``compute`` returns.
-
-    Raises:
-        MissingDataError: A node it needs is not stored.
+        budget: Most tree nodes kept in memory (the upper levels that fit).
     """
-    if not _reads_in_batches(type(store)):
-        return compute(store.node)
-    reader = cast("NodeBatchReader", store)
-    wanted: list[tuple[int, int]] = []
 
-    def record(level: int, index: int) -> bytes:
-        wanted.append((level, index))
-        return _STAND_IN
+    def __init__(self, store: LogStore, budget: int = DEFAULT_BUDGET) -> None:
+        self._store = store
+        self._budget = budget
+        self._low = 1  # the lowest level kept
+        self._levels: list[bytes] = []  # by level; those below _low are left empty
+        self._size = 0  # the tree size whose complete subtrees the levels hold
+        self._tails: tuple[int, list[tuple[int, int, list[bytes]]]] = (0, [])
 
-    compute(record)
-    kept = {} if upper is None else upper.nodes
-    found = reader.nodes_at([position for position in wanted if position not in kept])
-    if upper is not None:
-        upper.keep(found)
+    @property
+    def lowest_level(self) -> int:
+        """The lowest level of the tree kept in memory."""
+        return self._low
 
-    def node(level: int, index: int) -> bytes:
-        value = kept.get((level, index)) or found.get((level, index))
-        if value is None:
-            raise MissingDataError(f"tree node ({level}, {index}) is not stored")
-        return value
+    @property
+    def kept(self) -> int:
+        """The number of tree nodes kept in memory."""
+        return sum(map(len, self._levels)) // HASH_SIZE
 
-    return compute(node)
+    def _fit(self, size: int) -> None:
+        """Load the upper levels' subtrees completed in a tree of ``size`` leaves.
+
+        A node missing from the store stops the load there: the levels keep what was read
+        before it, and proofs read the rest from the store (and fail only where they need it).
+        """
+        if size <= self._size:
+            return
+        levels = [bytearray(level) for level in self._levels]  # grown, then kept as bytes
+        try:
+            self._load(size, levels)
+        finally:
+            self._levels = [bytes(level) for level in levels]
+
+    def _load(self, size: int, levels: list[bytearray]) -> None:
+        low = self._low
+        while 2 * (size >> low) > self._budget:
+            low += 1
+        for level in range(min(low, len(levels))):
+            levels[level] = bytearray()  # no longer fits: served from the store from now on
+        levels += [bytearray() for _ in range(len(levels), size.bit_length())]
+        self._low = low
+        self._size = size
+        done = len(levels[low]) // HASH_SIZE if low < len(levels) else 0
+        holders = [holder(low, index) for index in range(done, size >> low)]
+        first = low * HASH_SIZE
+        for at in range(0, len(holders), _LOAD_CHUNK):
+            wanted = holders[at : at + _LOAD_CHUNK]
+            rows = {row[0]: row[2] for row in self._store.rows_at(wanted)}
+            for index, leaf in enumerate(wanted, start=done + at):
+                # The row that ends subtree (low, index) also holds every subtree above it
+                # that ends there, (low + k, index >> k), while index + 1 has trailing zeros.
+                above = (index + 1 & -(index + 1)).bit_length()
+                hashes = rows.get(leaf, b"")
+                if len(hashes) < first + above * HASH_SIZE:
+                    return  # the levels keep a prefix of each level
+                for k in range(above):
+                    levels[low + k] += hashes[first + k * HASH_SIZE : first + (k + 1) * HASH_SIZE]
+
+    def _cached(self, level: int, index: int) -> bytes | None:
+        if level < self._low or level >= len(self._levels):
+            return None
+        kept = self._levels[level]
+        at = index * HASH_SIZE
+        if at + HASH_SIZE > len(kept):
+            return None
+        return kept[at : at + HASH_SIZE]
+
+    def _frontier_tails(self, size: int) -> list[tuple[int, int, list[bytes]]]:
+        """Per frontier subtree of ``size``: its level, first leaf, and the path above it."""
+        if self._tails[0] == size:
+            return self._tails[1]
+        parts = frontier(size)
+        hashes = self.read(lambda node: [node(level, index) for level, index in parts])
+        tails: list[tuple[int, int, list[bytes]]] = []
+        for k, (level, index) in enumerate(parts):
+            right = [_fold(hashes[k + 1 :])] if k + 1 < len(parts) else []
+            tails.append((level, index << level, right + hashes[:k][::-1]))
+        self._tails = (size, tails)
+        return tails
+
+    def inclusion(self, index: int, size: int) -> tuple[bytes, list[bytes]]:
+        """Return the leaf data at ``index`` and its inclusion proof in a tree of ``size``.
+
+        The caller checks ``0 <= index < size``.
+
+        Raises:
+            MissingDataError: The leaf or a node it needs is not stored.
+        """
+        self._fit(size)
+        height, tail = next(
+            (height, tail)
+            for height, begin, tail in self._frontier_tails(size)
+            if index < begin + (1 << height)
+        )
+        # The siblings of the leaf's path within its frontier subtree, from memory where
+        # kept, otherwise from the rows that hold them, read with the leaf in one query.
+        proof: list[bytes | int] = []
+        wanted = [index]
+        levels = self._levels
+        for level in range(height):
+            sibling = (index >> level) ^ 1
+            kept = levels[level]  # empty below the lowest level kept
+            at = sibling * HASH_SIZE
+            if at + HASH_SIZE <= len(kept):
+                proof.append(kept[at : at + HASH_SIZE])
+            else:
+                proof.append(level)
+                wanted.append(holder(level, sibling))
+        rows = {row[0]: row for row in self._store.rows_at(wanted)}
+        found = rows.get(index)
+        if found is None:
+            raise MissingDataError(f"leaf {index} is not stored")
+        hashes = [
+            value
+            if isinstance(value, bytes)
+            else _hash_in(
+                rows.get(holder(value, (index >> value) ^ 1)), value, (index >> value) ^ 1
+            )
+            for value in proof
+        ]
+        return bytes(found[1]), hashes + tail
+
+    def read(self, compute: Callable[[SubtreeHash], _T], *, cached: bool = True) -> _T:
+        """Run ``compute`` over the stored tree nodes, reading those it needs in one query.
+
+        Args:
+            compute: A proof or root computation over a ``node(level, index)`` callback.
+            cached: Serve the upper levels from memory; False reads every node from the store.
+
+        Raises:
+            MissingDataError: A node it needs is not stored.
+        """
+        wanted: list[tuple[int, int]] = []
+        kept: dict[tuple[int, int], bytes] = {}
+
+        def record(level: int, index: int) -> bytes:
+            value = self._cached(level, index) if cached else None
+            if value is None:
+                wanted.append((level, index))
+                return _STAND_IN
+            kept[level, index] = value
+            return value
+
+        compute(record)
+        if not wanted:
+            return compute(lambda level, index: kept[level, index])
+        rows = {row[0]: row for row in self._store.rows_at([holder(*at) for at in wanted])}
+        for level, index in wanted:
+            kept[level, index] = _hash_in(rows.get(holder(level, index)), level, index)
+        return compute(lambda level, index: kept[level, index])

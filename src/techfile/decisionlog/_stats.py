@@ -123,7 +123,7 @@ def log_stats(store: LogStore, progress: Progress = no_progress) -> LogStats:
     tally = _Tally()
     for start in range(0, size, _CHUNK):
         end = min(size, start + _CHUNK)
-        payloads = {p.index: p for p in store.payloads(start, end)}
+        payloads = {row[0]: Payload(*row) for row in store.payloads(start, end)}
         for index, data in store.leaves(start, end):
             tally.add(data, payloads.get(index))
         progress(end, size)

@@ -1,43 +1,38 @@
-"""The stored shape of the Merkle tree: which perfect subtrees exist and how appends extend them.
+"""The stored shape of the Merkle tree: which perfect subtrees exist, where each is kept.
 
 This module is pure. The log stores the hash of every *complete perfect subtree* ``(level,
 index)``, covering leaves ``[index * 2**level, (index + 1) * 2**level)``, level 0 being the
-leaf hashes. A tree of ``n`` leaves then holds, for any proof or root, every node that
-`techfile.decisionlog.merkle`'s ``*_from`` functions ask for, so each costs O(log n) reads.
+leaf hashes, so that every proof or root needs O(log n) stored hashes (RFC 9162 §2.1 tree
+shape). Each subtree is stored with the *last leaf it covers*: the row of leaf ``i`` holds
+``hashes``, the hashes of the subtrees that end at ``i``, level 0 (its own leaf hash) first,
+up to level ``ctz(i + 1)``. So subtree ``(level, index)`` lives in row `holder` ``(level,
+index)`` at byte ``32 * level``, read in leaf order the rows list every subtree in post-order,
+and an append writes one row per leaf and nothing else.
+
 Appending leaves completes new subtrees; only the *frontier* (the perfect subtrees that make
-up ``[0, n)``, one per set bit of ``n``) is needed to compute them, so an append of ``b``
-leaves reads O(log n) nodes and writes fewer than ``2b`` (RFC 9162 §2.1.1 tree shape).
+up ``[0, n)``, one per set bit of ``n``) is needed to compute them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Final
 
-from techfile.decisionlog.merkle import HASH_SIZE, node_hash
+__all__ = ["frontier", "grow", "holder", "row_levels"]
 
-__all__ = ["Node", "extend", "frontier", "grow"]
+_NODE_PREFIX: Final = b"\x01"
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
-    """The hash of one complete perfect subtree of the log's tree."""
+def holder(level: int, index: int) -> int:
+    """Return the leaf whose row keeps subtree ``(level, index)``: the last leaf it covers."""
+    return ((index + 1) << level) - 1
 
-    level: int
-    """Height of the subtree; 0 for a leaf."""
-    index: int
-    """Position among the subtrees of its level; it covers leaves from ``index << level``."""
-    hash: bytes
-    """The 32-byte RFC 9162 hash of the subtree."""
 
-    def __post_init__(self) -> None:
-        if self.level < 0 or self.index < 0 or len(self.hash) != HASH_SIZE:
-            raise ValueError(f"not a tree node: level {self.level}, index {self.index}")
-
-    @property
-    def first_leaf(self) -> int:
-        """The index of the first leaf the subtree covers."""
-        return self.index << self.level
+def row_levels(leaf: int) -> int:
+    """Return how many subtree hashes the row of ``leaf`` holds: levels 0 to ``ctz(leaf + 1)``."""
+    after = leaf + 1
+    return (after & -after).bit_length()
 
 
 def frontier(size: int) -> list[tuple[int, int]]:
@@ -58,8 +53,10 @@ def frontier(size: int) -> list[tuple[int, int]]:
     return parts
 
 
-def extend(size: int, frontier_hashes: Sequence[bytes], leaf_hashes: Sequence[bytes]) -> list[Node]:
-    """Return every perfect subtree completed by appending leaves to a tree.
+def grow(
+    size: int, frontier_hashes: Sequence[bytes], leaf_hashes: Sequence[bytes]
+) -> tuple[list[bytes], list[bytes]]:
+    """Return the rows of hashes that appending leaves to a tree stores, and the new frontier.
 
     Args:
         size: Number of leaves already in the tree.
@@ -67,42 +64,34 @@ def extend(size: int, frontier_hashes: Sequence[bytes], leaf_hashes: Sequence[by
         leaf_hashes: The hashes of the leaves appended, in log order.
 
     Returns:
-        The new nodes, level 0 included, each after its children.
+        Per new leaf, the concatenated hashes of the subtrees that end at it (its leaf hash
+        first, see the module docstring), and the hashes of ``frontier(size + len(leaf_hashes))``.
 
     Raises:
         ValueError: ``frontier_hashes`` does not match the frontier of ``size``.
     """
-    return grow(size, frontier_hashes, leaf_hashes)[0]
-
-
-def grow(
-    size: int, frontier_hashes: Sequence[bytes], leaf_hashes: Sequence[bytes]
-) -> tuple[list[Node], list[bytes]]:
-    """Return the subtrees completed by appending leaves (`extend`) and the new frontier.
-
-    Returns:
-        The new nodes, and the hashes of ``frontier(size + len(leaf_hashes))`` in order.
-
-    Raises:
-        ValueError: ``frontier_hashes`` does not match the frontier of ``size``.
-    """
-    positions = frontier(size)
-    if len(frontier_hashes) != len(positions):
-        raise ValueError(f"a tree of size {size} has {len(positions)} frontier nodes")
-    # A compact range of (level, index, hash), largest subtree first; Node objects are made
-    # once per stored node only, as appends of large batches spend their time here.
-    stack = [
-        (level, index, value)
-        for (level, index), value in zip(positions, frontier_hashes, strict=True)
-    ]
-    completed: list[Node] = []
-    for offset, value in enumerate(leaf_hashes):
-        level, index, top = 0, size + offset, value
-        completed.append(Node(0, index, top))
-        # Two equal-height subtrees side by side are the two halves of their parent.
-        while stack and stack[-1][0] == level:
-            left = stack.pop()
-            level, index, top = level + 1, index >> 1, node_hash(left[2], top)
-            completed.append(Node(level, index, top))
-        stack.append((level, index, top))
-    return completed, [value for _, _, value in stack]
+    if len(frontier_hashes) != size.bit_count():
+        raise ValueError(f"a tree of size {size} has {size.bit_count()} frontier nodes")
+    # The appends of large batches spend their time here, so the new nodes are computed level
+    # by level in one list comprehension each, RFC 9162 §2.1.1 SHA-256(0x01 || left || right)
+    # inlined, and each is appended to the row of the last leaf it covers.
+    sha256 = hashlib.sha256
+    pending = dict(zip((level for level, _ in frontier(size)), frontier_hashes, strict=True))
+    border: dict[int, bytes] = {}
+    rows = list(leaf_hashes)
+    below, start, level = rows, size, 0  # the new nodes of a level; the first one's index
+    while below:
+        if start & 1:  # its left sibling is the frontier's subtree of this level
+            below = [pending.pop(level), *below]
+            start -= 1
+        if len(below) & 1:  # the last one has no sibling yet: part of the new frontier
+            border[level] = below[-1]
+        level, start = level + 1, start >> 1
+        below = [
+            sha256(_NODE_PREFIX + below[at] + below[at + 1]).digest()
+            for at in range(0, len(below) - 1, 2)
+        ]
+        for index, node in enumerate(below, start):
+            rows[((index + 1) << level) - 1 - size] += node
+    border |= pending  # the frontier's subtrees above every new node stay in it
+    return rows, [border[level] for level in sorted(border, reverse=True)]

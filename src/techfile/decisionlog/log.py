@@ -3,8 +3,9 @@
 `DecisionLog` ties the pure core (records, Merkle maths, checkpoints) to a `LogStore` passed
 in (or opened from a URL). It enforces these rules:
 
-* entries are committed in batches by a background writer (`Batching`); ``record_*``
-  returns an `Ack` only once the batch's transaction has committed;
+* entries are committed in batches by a background writer (`Batching`), or by the thread
+  that waits for them; ``record_*`` returns an `Ack` only once the batch's transaction has
+  committed, and a group of records (`submit_many`, `record_many`) stays in order;
 * an oversight record must link to a decision already in the log;
 * an erasure (GDPR Art 17) deletes the payload and salt and appends a tombstone in the same
   transaction, and only after the retention period (`RetentionPolicy`) has ended;
@@ -21,47 +22,41 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self
 
+from techfile.decisionlog._acks import Ack, Committed, PendingAck, PendingAcks
 from techfile.decisionlog._audit import AuditResult, audit_store
-from techfile.decisionlog._batcher import Ack, Batcher, Batching, PendingAck
-from techfile.decisionlog._ingest import Appender
+from techfile.decisionlog._batcher import Batcher, Batching
+from techfile.decisionlog._ingest import Appender, record_entries
 from techfile.decisionlog._ingest import Entry as _Entry
 from techfile.decisionlog._keyfile import signer_for
+from techfile.decisionlog._notary import Notary, check_decision, erasable_payload, leaf_at
 from techfile.decisionlog._progress import Progress, no_progress
 from techfile.decisionlog._proofs import ConsistencyProof, InclusionProof, SignedCheckpoint
-from techfile.decisionlog._reads import UpperNodes, read_nodes
+from techfile.decisionlog._reads import TreeReader
 from techfile.decisionlog._stats import LogStats, log_stats
 from techfile.decisionlog.checkpoint import (
     Checkpoint,
     SignerKey,
     VerifierKey,
-    open_checkpoint,
-    sign_checkpoint,
 )
 from techfile.decisionlog.errors import (
-    CheckpointError,
-    InconsistentLogError,
     KeyMismatchError,
-    RecordError,
     RetentionError,
     TreeRangeError,
     VerificationError,
 )
 from techfile.decisionlog.merkle import (
     consistency_proof_from,
-    inclusion_proof_from,
-    root_from,
-    verify_consistency,
 )
 from techfile.decisionlog.records import (
-    Commitment,
     DecisionRecord,
     Erased,
-    Kind,
     OversightRecord,
     Record,
     Tombstone,
     commitment_leaf,
+    commitment_leaves,
     new_salt,
+    new_salts,
     parse_leaf,
     parse_record,
     record_json,
@@ -71,12 +66,8 @@ from techfile.decisionlog.retention import RetentionPolicy, legal_minimum
 from techfile.decisionlog.store import (
     LogIdentity,
     LogStore,
-    MissingDataError,
-    Payload,
-    StoredCheckpoint,
     open_store,
 )
-from techfile.errors import Error
 
 __all__ = ["DecisionLog", "Entry"]
 
@@ -117,12 +108,12 @@ class DecisionLog:
             raise KeyMismatchError(f"this log's origin is {identity.origin!r}, not {origin!r}")
         self._store = store
         self._key = key
-        self._opened: tuple[bytes, SignedCheckpoint] | None = None  # the last note verified
         self._origin = identity.origin
         self._retention = retention or RetentionPolicy.minimum()
         self._lock = threading.RLock()
         self._appender = Appender(store)
-        self._upper = UpperNodes()  # for proofs only
+        self._tree = TreeReader(store)
+        self._notary = Notary(store, self._tree, key, self._verifier, identity.origin)
         self._writer = Batcher[_Entry](self._commit, batching or Batching())
 
     @classmethod
@@ -184,19 +175,56 @@ class DecisionLog:
             RecordError: An oversight record links to no decision in the log.
             LogClosedError: The log was closed.
         """
+        return self._writer.submit(self._entry(record, new_salt()))
+
+    def submit_many(self, records: Sequence[Record]) -> PendingAcks:
+        """Queue records together, in order; one `PendingAcks` resolves after all commit.
+
+        They take consecutive places in the queue and share batches as `Batching` allows
+        (a group larger than a batch is split over several). An oversight record must link
+        to a decision already in the log, not to one of its group.
+
+        Raises:
+            RecordError: An oversight record links to no decision in the log; nothing of
+                the group was queued.
+            LogClosedError: The log was closed.
+        """
+        return self._writer.submit_many(self._entries(records))
+
+    def record_many(self, records: Sequence[Record]) -> list[Ack]:
+        """Log records together; return their acknowledgements once all are committed.
+
+        Raises:
+            RecordError: An oversight record links to no decision in the log; nothing of
+                the group was queued.
+            LogError: A batch could not be written (those before it are committed).
+        """
+        return self._writer.submit_many(self._entries(records), waited=True).wait()
+
+    def _entries(self, records: Sequence[Record]) -> list[_Entry]:
+        oversight = [r for r in records if isinstance(r, OversightRecord)]
+        if oversight:
+            with self._lock:
+                for record in oversight:
+                    check_decision(self._store, record.decision_index)
+        salts = new_salts(len(records))
+        datas, leaves = commitment_leaves(records, salts)
+        return record_entries(leaves, datas, salts)
+
+    def _entry(self, record: Record, salt: bytes) -> _Entry:
         if isinstance(record, OversightRecord):
-            self._check_decision(record.decision_index)
+            with self._lock:
+                check_decision(self._store, record.decision_index)
         data = record_json(record)
-        salt = new_salt()
-        return self._writer.submit(_Entry(commitment_leaf(record.kind, data, salt), data, salt))
+        return _Entry(commitment_leaf(record.kind, data, salt), data, salt)
 
     def record_decision(self, record: DecisionRecord) -> Ack:
         """Log an AI decision; return once it is durably committed (``submit(...).wait()``)."""
-        return self.submit(record).wait()
+        return self._writer.submit(self._entry(record, new_salt()), waited=True).wait()
 
     def record_oversight(self, record: OversightRecord) -> Ack:
         """Log a clinician's oversight of a logged decision; return once it is committed."""
-        return self.submit(record).wait()
+        return self._writer.submit(self._entry(record, new_salt()), waited=True).wait()
 
     def submit_erasure(self, index: int, *, reason: str, now: datetime | None = None) -> PendingAck:
         """Queue the erasure of a record's payload and salt (GDPR Art 17) and its tombstone.
@@ -215,7 +243,7 @@ class DecisionLog:
         """
         moment = now or datetime.now(UTC)
         with self._lock:
-            payload = self._payload_of(index)
+            payload = erasable_payload(self._store, index)
         recorded = parse_record(payload.record).timestamp
         if not self._retention.allows_erasure(recorded, moment):
             minimum = legal_minimum()
@@ -243,7 +271,7 @@ class DecisionLog:
             VerificationError: The payload does not match its commitment (run `audit`).
         """
         with self._lock:
-            leaf = parse_leaf(self._leaf(index))
+            leaf = parse_leaf(leaf_at(self._store, index))
             if isinstance(leaf, Tombstone):
                 return leaf
             payload = self._store.payload(index)
@@ -261,19 +289,7 @@ class DecisionLog:
         """
         self.flush()
         with self._lock:
-            size = self._store.size()
-            latest = self._store.latest_checkpoint()
-            if latest is not None and latest.size > size:  # another writer went ahead
-                size = self._store.size()
-            root = read_nodes(self._store, lambda node: root_from(size, node))
-            if latest is not None:
-                previous = self._extends(latest, size, root)
-                if previous.checkpoint.size == size:
-                    return previous
-            checkpoint = Checkpoint(self._origin, size, root)
-            note = sign_checkpoint(checkpoint, self._key)
-            self._store.add_checkpoint(size, note.encode())
-        return SignedCheckpoint(checkpoint, note)
+            return self._notary.sign()
 
     def checkpoints(self) -> list[SignedCheckpoint]:
         """Return every stored checkpoint, smallest first, each verified with the log's key.
@@ -282,7 +298,7 @@ class DecisionLog:
             VerificationError: A stored checkpoint does not verify (run `audit`).
         """
         with self._lock:
-            return [self._open(stored) for stored in self._store.checkpoints()]
+            return [self._notary.open(stored) for stored in self._store.checkpoints()]
 
     def prove(self, index: int) -> InclusionProof:
         """Prove that an entry is in the tree of the latest checkpoint (O(log n) reads).
@@ -299,13 +315,9 @@ class DecisionLog:
                     f"entry {index} is not covered by a checkpoint ({covered} entries are);"
                     " call checkpoint() first"
                 )
-            signed = self._open(stored)
-            size = stored.size
-            self._upper.fit(size)
-            hashes = read_nodes(
-                self._store, lambda node: inclusion_proof_from(index, size, node), self._upper
-            )
-            return InclusionProof(index, self._leaf(index), tuple(hashes), signed)
+            signed = self._notary.open(stored)
+            leaf, hashes = self._tree.inclusion(index, stored.size)
+        return InclusionProof(index, leaf, tuple(hashes), signed)
 
     def consistency(self, old_size: int, new_size: int | None = None) -> ConsistencyProof:
         """Prove that the log of ``old_size`` entries is a prefix of the log of ``new_size``.
@@ -326,10 +338,7 @@ class DecisionLog:
             if new_size > self._store.size():
                 raise TreeRangeError(f"the log holds fewer than {new_size} entries")
             new = new_size
-            self._upper.fit(new)
-            hashes = read_nodes(
-                self._store, lambda node: consistency_proof_from(old_size, new, node), self._upper
-            )
+            hashes = self._tree.read(lambda node: consistency_proof_from(old_size, new, node))
         return ConsistencyProof(old_size, new_size, tuple(hashes))
 
     def audit(
@@ -372,58 +381,7 @@ class DecisionLog:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _leaf(self, index: int) -> bytes:
-        if index < 0:
-            raise TreeRangeError(f"no entry has the negative index {index}")
-        found = self._store.leaves(index, index + 1)
-        if not found:
-            raise TreeRangeError(f"no entry {index}: the log holds {self._store.size()}")
-        return found[0][1]
-
-    def _check_decision(self, index: int) -> None:
-        with self._lock:
-            try:
-                leaf = parse_leaf(self._leaf(index))
-            except TreeRangeError as e:
-                raise RecordError(f"oversight links to entry {index}, not in the log") from e
-        if not isinstance(leaf, Commitment) or leaf.kind is not Kind.DECISION:
-            raise RecordError(f"oversight links to entry {index}, which is not a decision")
-
-    def _payload_of(self, index: int) -> Payload:
-        if not isinstance(parse_leaf(self._leaf(index)), Commitment):
-            raise RecordError(f"entry {index} is a tombstone; only records can be erased")
-        payload = self._store.payload(index)
-        if payload is None:
-            raise RecordError(f"the payload of entry {index} is already erased")
-        return payload
-
-    def _open(self, stored: StoredCheckpoint) -> SignedCheckpoint:
-        # Proofs against one checkpoint verify the same note over and over: the same bytes
-        # under the same key verify the same way, so the last result is kept.
-        if self._opened is not None and self._opened[0] == stored.note:
-            return self._opened[1]
-        verified = open_checkpoint(stored.note, self.verifier, origin=self._origin)
-        signed = SignedCheckpoint(verified.checkpoint, stored.note.decode())
-        self._opened = (stored.note, signed)
-        return signed
-
-    def _extends(self, latest: StoredCheckpoint, size: int, root: bytes) -> SignedCheckpoint:
-        """Check that the tree of ``size`` with ``root`` extends the latest checkpoint."""
-        try:
-            previous = self._open(latest)
-            old = previous.checkpoint
-            if old.size > size:
-                raise InconsistentLogError(f"a checkpoint signs {old.size} entries, {size} stored")
-            if old.size > 0:
-                proof = read_nodes(
-                    self._store, lambda node: consistency_proof_from(old.size, size, node)
-                )
-                verify_consistency(old.size, size, old.root_hash, root, proof)
-        except (VerificationError, CheckpointError, MissingDataError) as e:
-            raise InconsistentLogError(f"the log no longer extends its checkpoint: {e}") from e
-        return previous
-
-    def _commit(self, entries: Sequence[_Entry]) -> list[Ack | Error]:
+    def _commit(self, entries: Sequence[_Entry]) -> Committed:
         """Write one batch in one transaction (the writer thread's commit function)."""
         with self._lock:
             return self._appender.commit(entries)

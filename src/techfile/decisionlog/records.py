@@ -24,6 +24,7 @@ import json
 import math
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -35,6 +36,7 @@ from techfile.decisionlog._canonical import canonical_json as _canonical
 from techfile.decisionlog.errors import RecordError
 
 __all__ = [
+    "COMMITMENT_FORM",
     "SALT_SIZE",
     "Action",
     "Commitment",
@@ -45,7 +47,9 @@ __all__ = [
     "Record",
     "Tombstone",
     "commitment_leaf",
+    "commitment_leaves",
     "new_salt",
+    "new_salts",
     "parse_leaf",
     "parse_record",
     "record_json",
@@ -56,11 +60,18 @@ SALT_SIZE: Final = 32
 """Bytes of random salt in each commitment (256 bits: no record can be guessed from a leaf)."""
 
 _HEX_DIGEST: Final = re.compile(r"[0-9a-f]{64}")
-# The RFC 8785 form of a commitment, spelled out: two keys in sorted order, no whitespace.
-# Reading leaves through it spares the audit a JSON parse per leaf.
-_COMMITMENT: Final = re.compile(
+COMMITMENT_FORM: Final = re.compile(
     rb'\{"kind":"(decision|oversight)","record_digest":"([0-9a-f]{64})"\}'
 )
+"""The RFC 8785 form of a commitment leaf, spelled out: two keys in sorted order, no
+whitespace; group 1 is the kind, group 2 the hex digest. Reading leaves through it spares the
+audit a JSON parse per leaf."""
+# The same form written by commitment_leaf: the key and value before the digest, per kind.
+_COMMITMENT_HEAD: Final = {
+    kind: b'{"kind":"%s","record_digest":"' % kind.encode() for kind in ("decision", "oversight")
+}
+_COMMITMENT_TAIL: Final = b'"}'
+
 _MAX_INDEX: Final = (1 << 53) - 1  # RFC 8785 numbers are IEEE 754 doubles (§3.2.2.3)
 _T = TypeVar("_T")
 
@@ -330,6 +341,12 @@ def new_salt() -> bytes:
     return secrets.token_bytes(SALT_SIZE)
 
 
+def new_salts(count: int) -> list[bytes]:
+    """Draw ``count`` fresh commitment salts with one call to the secure random source."""
+    drawn = secrets.token_bytes(SALT_SIZE * count)
+    return [drawn[at : at + SALT_SIZE] for at in range(0, len(drawn), SALT_SIZE)]
+
+
 def commitment_leaf(kind: Kind, record: bytes, salt: bytes) -> bytes:
     """Commit to a record: the leaf data of a decision or oversight entry.
 
@@ -344,13 +361,54 @@ def commitment_leaf(kind: Kind, record: bytes, salt: bytes) -> bytes:
     Raises:
         RecordError: The kind is a tombstone, or the salt has the wrong size.
     """
-    if kind is Kind.TOMBSTONE:
+    head = _COMMITMENT_HEAD.get(kind)
+    if head is None:
         raise RecordError("a tombstone is logged in the clear, not committed to")
     if len(salt) != SALT_SIZE:
         raise RecordError(f"a commitment salt must be {SALT_SIZE} bytes, got {len(salt)}")
-    digest = hashlib.sha256(salt + record).hexdigest()
-    # The RFC 8785 form of {"kind", "record_digest"}, spelled out as _COMMITMENT reads it.
-    return b'{"kind":"%s","record_digest":"%s"}' % (kind.value.encode(), digest.encode())
+    # The RFC 8785 form of {"kind", "record_digest"}, spelled out as COMMITMENT_FORM reads it.
+    return head + hashlib.sha256(salt + record).hexdigest().encode() + _COMMITMENT_TAIL
+
+
+# The commitment head by record type, for groups of records (commitment_leaves).
+_HEAD_BY_TYPE: Final[dict[type, bytes]] = {
+    DecisionRecord: _COMMITMENT_HEAD[Kind.DECISION],
+    OversightRecord: _COMMITMENT_HEAD[Kind.OVERSIGHT],
+}
+
+
+def commitment_leaves(
+    records: Sequence[Record], salts: Sequence[bytes]
+) -> tuple[list[bytes], list[bytes]]:
+    """Write records and commit to them, as `record_json` and `commitment_leaf` do one by one.
+
+    Groups of records are logged through here, so the per-record work is a few list
+    comprehensions: no call per record beyond `record_json`.
+
+    Args:
+        records: The records, in log order.
+        salts: One `SALT_SIZE` salt per record (`new_salts`).
+
+    Returns:
+        The records' canonical JSON and their leaf data, in order.
+
+    Raises:
+        RecordError: A salt has the wrong size, or a record has no canonical JSON form.
+    """
+    if len(salts) != len(records) or set(map(len, salts)) - {SALT_SIZE}:
+        raise RecordError(f"each record needs one commitment salt of {SALT_SIZE} bytes")
+    datas = list(map(record_json, records))
+    heads = _HEAD_BY_TYPE
+    if not heads.keys() >= set(map(type, records)):  # subclasses: ask each record its kind
+        leaves = list(map(commitment_leaf, (r.kind for r in records), datas, salts))
+        return datas, leaves
+    sha256 = hashlib.sha256
+    tail = _COMMITMENT_TAIL
+    leaves = [
+        heads[type(record)] + sha256(salt + data).hexdigest().encode() + tail
+        for record, data, salt in zip(records, datas, salts, strict=True)
+    ]
+    return datas, leaves
 
 
 def tombstone_leaf(tombstone: Tombstone) -> bytes:
@@ -377,7 +435,7 @@ def parse_leaf(data: bytes) -> Commitment | Tombstone:
     Raises:
         RecordError: The bytes are not a leaf this log writes (or not in canonical form).
     """
-    commitment = _COMMITMENT.fullmatch(data)
+    commitment = COMMITMENT_FORM.fullmatch(data)
     if commitment is not None:
         return Commitment(Kind(commitment[1].decode()), commitment[2].decode())
     what = "leaf"

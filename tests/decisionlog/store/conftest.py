@@ -12,7 +12,8 @@ import os
 import sqlite3
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,9 +33,11 @@ from techfile.decisionlog import (
 )
 from techfile.decisionlog.store import (
     Batch,
+    LeafRow,
     LogIdentity,
     LogStore,
     Payload,
+    PayloadRow,
     StoredCheckpoint,
     open_store,
 )
@@ -45,7 +48,7 @@ POSTGRES_URL = os.environ.get(
 """The server the ``postgres`` tests use; each test gets its own schema in it."""
 
 ORIGIN = "example.com/cardiorisk/decisions"
-TABLES = ("meta", "leaves", "nodes", "payloads", "checkpoints")
+TABLES = ("meta", "leaves", "payloads", "checkpoints")
 FAST = Batching(max_entries=64, max_delay_ms=2)
 """Batching for tests that wait on every entry."""
 LONG_AGO = datetime(2020, 1, 1, 8, 30, tzinfo=UTC)
@@ -146,13 +149,26 @@ class Backend:
                     f"DROP TRIGGER IF EXISTS decisionlog_{table}_append_only ON decisionlog_{table}"
                 )
 
-    def flip(self, table: str, column: str, where: str, params: tuple[Any, ...], at: int) -> int:
-        """Flip the lowest bit of byte ``at`` (modulo its length) of one stored value."""
+    def flip(
+        self,
+        table: str,
+        column: str,
+        where: str,
+        params: tuple[Any, ...],
+        at: int,
+        span: tuple[int, int] | None = None,
+    ) -> int:
+        """Flip the lowest bit of byte ``at`` (modulo the length) of one stored value.
+
+        With ``span``, of byte ``span[0] + at`` modulo the span's length: within one hash of
+        a leaf's row of subtree hashes.
+        """
         query = f"SELECT {column} FROM decisionlog_{table} WHERE {where}"  # noqa: S608 - our names
         rows = self.sql(query, params)
         assert len(rows) == 1, (table, where, params)
         value = bytearray(rows[0][0])
-        position = at % len(value)
+        begin, end = span or (0, len(value))
+        position = begin + at % (end - begin)
         value[position] ^= 0x01
         self.unguard()
         update = f"UPDATE decisionlog_{table} SET {column} = ? WHERE {where}"  # noqa: S608 - ours
@@ -213,19 +229,23 @@ class CountingStore:
         self.calls["leaves"] += 1
         return self.inner.leaves(start, end)
 
+    def rows(self, start: int, end: int) -> list[LeafRow]:
+        self.calls["rows"] += 1
+        return self.inner.rows(start, end)
+
+    def rows_at(self, indices: Sequence[int]) -> list[LeafRow]:
+        self.calls["rows_at"] += 1
+        return self.inner.rows_at(indices)
+
     def node(self, level: int, index: int) -> bytes:
         self.calls["node"] += 1
         return self.inner.node(level, index)
-
-    def nodes(self, level: int, start: int, end: int) -> list[tuple[int, bytes]]:
-        self.calls["nodes"] += 1
-        return self.inner.nodes(level, start, end)
 
     def payload(self, index: int) -> Payload | None:
         self.calls["payload"] += 1
         return self.inner.payload(index)
 
-    def payloads(self, start: int, end: int) -> list[Payload]:
+    def payloads(self, start: int, end: int) -> list[PayloadRow]:
         self.calls["payloads"] += 1
         return self.inner.payloads(start, end)
 
@@ -240,6 +260,9 @@ class CountingStore:
     def latest_checkpoint(self) -> StoredCheckpoint | None:
         self.calls["latest_checkpoint"] += 1
         return self.inner.latest_checkpoint()
+
+    def snapshot(self) -> AbstractContextManager[None]:
+        return self.inner.snapshot()
 
     def close(self) -> None:
         self.inner.close()

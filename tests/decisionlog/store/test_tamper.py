@@ -1,11 +1,12 @@
 """Tamper detection on each store: every flipped byte is found, and where.
 
 A log of 40 entries (decisions, oversight, an erasure) with five checkpoints is built, then
-one byte of one stored value is flipped at a time, in *every* stored leaf, node, checkpoint
-and payload (at a seeded random position); `audit` must name the part and the first bad
-index each time, and pass again once the byte is restored. A history rewritten with the
-log's own key (leaves and nodes recomputed, a fresh checkpoint signed) passes a naive audit
-of the store, but not a consistency proof against a checkpoint an auditor kept.
+one byte of one stored value is flipped at a time, in *every* stored leaf, node (each hash in
+a leaf's row of subtree hashes), checkpoint and payload (at a seeded random position); `audit`
+must name the part and the first bad index each time, and pass again once the byte is
+restored. A history rewritten with the log's own key (leaves and nodes recomputed, a fresh
+checkpoint signed) passes a naive audit of the store, but not a consistency proof against a
+checkpoint an auditor kept.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from techfile.decisionlog import (
     RootMismatchError,
     SignedCheckpoint,
     leaf_hash,
-    merkle,
     records,
 )
+from techfile.decisionlog._tree import grow, holder
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is pytest's to import
     from .conftest import Backend, MakeDecision, MakeOversight
@@ -49,6 +50,7 @@ class Flip:
     params: tuple[int, ...]
     part: Part
     first_bad_index: int
+    span: tuple[int, int] | None = None
 
 
 def _build(log: DecisionLog, decision: MakeDecision, oversight: MakeOversight) -> None:
@@ -66,7 +68,15 @@ def _build(log: DecisionLog, decision: MakeDecision, oversight: MakeOversight) -
 def _flips(backend: Backend) -> list[Flip]:
     flips = [Flip("leaves", "data", "idx = ?", (i,), Part.LEAF, i) for i in range(SIZE)]
     flips.extend(
-        Flip("nodes", "hash", "level = ? AND idx = ?", (level, i), Part.NODE, i << level)
+        Flip(
+            "leaves",
+            "hashes",
+            "idx = ?",
+            (holder(level, i),),
+            Part.NODE,
+            i << level,
+            (32 * level, 32 * level + 32),
+        )
         for level in range(SIZE.bit_length())
         for i in range(SIZE >> level)
     )
@@ -97,14 +107,14 @@ def test_every_flipped_byte_is_found(
         missed = []
         for flip in flips:
             at = rng.randrange(1 << 16)
-            backend.flip(flip.table, flip.column, flip.where, flip.params, at)
+            backend.flip(flip.table, flip.column, flip.where, flip.params, at, flip.span)
             result = log.audit()
             if not (
                 isinstance(result, AuditFailed)
                 and (result.part, result.first_bad_index) == (flip.part, flip.first_bad_index)
             ):
                 missed.append((flip, at, result))
-            backend.flip(flip.table, flip.column, flip.where, flip.params, at)  # restore
+            backend.flip(flip.table, flip.column, flip.where, flip.params, at, flip.span)
         assert missed == []
         assert log.audit().ok
 
@@ -129,7 +139,11 @@ def test_a_damaged_checkpoint_names_its_size(
     [
         ("DELETE FROM decisionlog_leaves WHERE idx = 17", Part.LEAF, 17),
         ("DELETE FROM decisionlog_leaves WHERE idx >= 35", Part.LEAF, 35),
-        ("DELETE FROM decisionlog_nodes WHERE level = 3 AND idx = 2", Part.NODE, 16),
+        (  # node (3, 2) is kept with leaf 23, after the hashes of levels 0 to 2
+            "UPDATE decisionlog_leaves SET hashes = substr(hashes, 1, 96) WHERE idx = 23",
+            Part.NODE,
+            16,
+        ),
         ("DELETE FROM decisionlog_payloads WHERE idx = 9", Part.PAYLOAD, 9),
         ("UPDATE decisionlog_checkpoints SET size = 8 WHERE size = 7", Part.CHECKPOINT, 7),
         ("UPDATE decisionlog_leaves SET idx = idx + 100 WHERE idx = 39", Part.LEAF, 39),
@@ -178,21 +192,13 @@ def _rewrite_history(
     record, salt = records.record_json(forgery), records.new_salt()
     forged = records.commitment_leaf(records.Kind.DECISION, record, salt)
     leaves[index] = forged
-    hashes = [leaf_hash(data) for data in leaves]
+    hashes, _ = grow(0, [], [leaf_hash(data) for data in leaves])
     backend.unguard()
     backend.sql("UPDATE decisionlog_leaves SET data = ? WHERE idx = ?", (forged, index))
     update = "UPDATE decisionlog_payloads SET record = ?, salt = ? WHERE idx = ?"
     backend.sql(update, (record, salt, index))
-    for level in range(len(leaves).bit_length()):
-        width = 1 << level
-        for position in range(len(leaves) >> level):
-            if not position * width <= index < (position + 1) * width:
-                continue
-            value = merkle.root_hash(hashes[position * width : (position + 1) * width])
-            backend.sql(
-                "UPDATE decisionlog_nodes SET hash = ? WHERE level = ? AND idx = ?",
-                (value, level, position),
-            )
+    for leaf, row in enumerate(hashes):
+        backend.sql("UPDATE decisionlog_leaves SET hashes = ? WHERE idx = ?", (row, leaf))
     if not keep_checkpoints:
         backend.sql("DELETE FROM decisionlog_checkpoints")
 

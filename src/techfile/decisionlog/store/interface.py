@@ -3,13 +3,14 @@
 A `LogStore` is dumb, durable and append-only. It does no Merkle maths (the log computes the
 nodes, `techfile.decisionlog._tree`) and it enforces these rules:
 
-* `LogStore.append` writes one `Batch` (leaves, the tree nodes they complete, payloads and
-  erasures) in ONE durable transaction, and only if the batch starts at the current size;
-  when it returns, the batch survives a crash of the process;
-* a stored leaf, node or checkpoint is never rewritten or deleted; only a payload (the record
-  and its salt) may be deleted, and only together with the tombstone leaf that records it;
-* every read is one query, so a proof that needs O(log n) nodes costs O(log n) reads; a
-  store that also implements `NodeBatchReader` serves all of a proof's nodes in one query.
+* `LogStore.append` writes one `Batch` (leaves with the subtree hashes that end at each, see
+  `techfile.decisionlog._tree`, payloads and erasures) in ONE durable transaction, and only if
+  the batch starts at the current size; when it returns, the batch survives a crash;
+* a stored leaf (with its hashes) or checkpoint is never rewritten or deleted; only a
+  payload (the record and its salt) may be deleted, and only together with the tombstone
+  leaf that records it;
+* every read is one query: `LogStore.rows_at` serves all the rows a proof needs at once,
+  `LogStore.rows` a range of them for the audit.
 
 Errors::
 
@@ -26,21 +27,21 @@ Implementations: `techfile.decisionlog.store.sqlite` (the default) and
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeAlias
 
-from techfile.decisionlog._tree import Node
 from techfile.decisionlog.errors import LogError
 
 __all__ = [
     "BackendUnavailableError",
     "Batch",
+    "LeafRow",
     "LogIdentity",
     "LogStore",
     "MissingDataError",
-    "Node",
-    "NodeBatchReader",
     "Payload",
+    "PayloadRow",
     "StoreConflictError",
     "StoreError",
     "StoredCheckpoint",
@@ -89,20 +90,41 @@ class Payload:
     """The commitment's random salt."""
 
 
+LeafRow: TypeAlias = tuple[int, bytes, bytes]
+"""A stored leaf: ``(index, data, hashes)``, ``hashes`` being the subtree hashes that end at it
+(its leaf hash first; see `techfile.decisionlog._tree`)."""
+
+PayloadRow: TypeAlias = tuple[int, bytes, bytes]
+"""A payload as batches write and range reads return it: ``(index, record, salt)`` (plain
+tuples: one per entry)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Batch:
     """Everything one append writes, in one transaction."""
 
     first_index: int
     """The index of the first leaf; must equal the store's size when written."""
-    leaves: tuple[bytes, ...]
+    leaves: Sequence[bytes]
     """The leaf data, in log order."""
-    nodes: tuple[Node, ...]
-    """Every perfect subtree the leaves complete, level 0 (the leaf hashes) included."""
-    payloads: tuple[Payload, ...] = ()
-    """The payloads of the new decision and oversight records."""
-    erasures: tuple[int, ...] = ()
+    hashes: Sequence[bytes]
+    """Per leaf, the hashes of the subtrees that end at it, its leaf hash first."""
+    payload_indices: Sequence[int] = ()
+    """The indices of the new decision and oversight records, which have payloads."""
+    records: Sequence[bytes] = ()
+    """The canonical JSON of each of those records, in the same order."""
+    salts: Sequence[bytes] = ()
+    """The commitment salt of each of those records, in the same order. The payloads come
+    as three columns, not a tuple per row: a batch of 10,000 records makes no 10,000 objects
+    just to be taken apart again by the store."""
+    erasures: Sequence[int] = ()
     """Earlier indices whose payloads are deleted (their tombstones are among the leaves)."""
+
+    def __post_init__(self) -> None:
+        if len(self.leaves) != len(self.hashes):
+            raise ValueError(f"{len(self.leaves)} leaves but {len(self.hashes)} rows of hashes")
+        if not len(self.payload_indices) == len(self.records) == len(self.salts):
+            raise ValueError("payloads need one index, record and salt each")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +171,14 @@ class LogStore(Protocol):
         """Return the stored ``(index, data)`` of the leaves in ``[start, end)``, in order."""
         ...
 
+    def rows(self, start: int, end: int) -> list[LeafRow]:
+        """Return the stored `LeafRow` of the leaves in ``[start, end)``, in order."""
+        ...
+
+    def rows_at(self, indices: Sequence[int]) -> list[LeafRow]:
+        """Return the stored `LeafRow` of each leaf index given that exists, in one query."""
+        ...
+
     def node(self, level: int, index: int) -> bytes:
         """Return one stored subtree hash.
 
@@ -157,16 +187,12 @@ class LogStore(Protocol):
         """
         ...
 
-    def nodes(self, level: int, start: int, end: int) -> list[tuple[int, bytes]]:
-        """Return the stored ``(index, hash)`` at ``level`` with index in ``[start, end)``."""
-        ...
-
     def payload(self, index: int) -> Payload | None:
         """Return the payload of one entry, or None if it has none or it was erased."""
         ...
 
-    def payloads(self, start: int, end: int) -> list[Payload]:
-        """Return the stored payloads of the entries in ``[start, end)``, in order."""
+    def payloads(self, start: int, end: int) -> list[PayloadRow]:
+        """Return the stored `PayloadRow` of the entries in ``[start, end)``, in order."""
         ...
 
     def add_checkpoint(self, size: int, note: bytes) -> None:
@@ -181,15 +207,10 @@ class LogStore(Protocol):
         """Return the checkpoint of the largest size, or None if there is none."""
         ...
 
-    def close(self) -> None:
-        """Release the connection; the store is unusable afterwards."""
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Return a context in which every read sees one committed state (no writes in it)."""
         ...
 
-
-@runtime_checkable
-class NodeBatchReader(Protocol):
-    """A store that can read many tree nodes in one query (an optional extension of LogStore)."""
-
-    def nodes_at(self, positions: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        """Return the stored hash of each ``(level, index)`` found; missing ones are left out."""
+    def close(self) -> None:
+        """Release the connection; the store is unusable afterwards."""
         ...

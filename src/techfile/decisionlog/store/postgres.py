@@ -5,9 +5,11 @@ The tables live in the first schema of the connection's ``search_path`` (choose 
 takes a SHARE ROW EXCLUSIVE lock on the leaves table, which excludes other writers but not
 readers, so the size it reads stays true until COMMIT; ``synchronous_commit`` is forced on,
 so a batch is durable when COMMIT returns. As in SQLite, triggers refuse UPDATE and DELETE on
-leaves, nodes, checkpoints and the identity, and UPDATE on payloads. An erased payload's row
-is dead at once but its bytes stay on disk until VACUUM reclaims them: schedule VACUUM of
-``decisionlog_payloads`` to complete erasures.
+leaves (with their hashes), checkpoints and the identity, and UPDATE on payloads. An erased
+payload's row is dead at once but its bytes stay on disk until VACUUM reclaims them: schedule
+VACUUM of ``decisionlog_payloads`` to complete erasures. Leaves are stored with the subtree
+hashes that end at each (`techfile.decisionlog._tree`): a batch writes one row per leaf and
+one per payload.
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ from typing import Final
 import psycopg
 from psycopg.rows import TupleRow
 
+from techfile.decisionlog._tree import holder
+from techfile.decisionlog.merkle import HASH_SIZE
 from techfile.decisionlog.store.interface import (
     Batch,
+    LeafRow,
     LogIdentity,
     MissingDataError,
     Payload,
+    PayloadRow,
     StoreConflictError,
     StoredCheckpoint,
     StoreError,
@@ -31,16 +37,14 @@ from techfile.decisionlog.store.interface import (
 
 __all__ = ["PostgresStore"]
 
-_SCHEMA_VERSION: Final = "1"
+_SCHEMA_VERSION: Final = "2"
 _SETUP_LOCK: Final = 0x7465_6368_6669_6C65  # "techfile": serialises concurrent schema set-up
 
 _TABLES: Final = (
     "CREATE TABLE IF NOT EXISTS decisionlog_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS decisionlog_leaves (idx BIGINT PRIMARY KEY, data BYTEA NOT NULL)",
     (
-        "CREATE TABLE IF NOT EXISTS decisionlog_nodes (level SMALLINT NOT NULL,"
-        " idx BIGINT NOT NULL,"
-        " hash BYTEA NOT NULL, PRIMARY KEY (level, idx))"
+        "CREATE TABLE IF NOT EXISTS decisionlog_leaves (idx BIGINT PRIMARY KEY,"
+        " data BYTEA NOT NULL, hashes BYTEA NOT NULL)"
     ),
     (
         "CREATE TABLE IF NOT EXISTS decisionlog_payloads (idx BIGINT PRIMARY KEY,"
@@ -59,7 +63,6 @@ _TABLES: Final = (
 _GUARDED: Final = (
     ("meta", "UPDATE OR DELETE"),
     ("leaves", "UPDATE OR DELETE"),
-    ("nodes", "UPDATE OR DELETE"),
     ("checkpoints", "UPDATE OR DELETE"),
     ("payloads", "UPDATE"),
 )
@@ -104,7 +107,11 @@ class PostgresStore:
         return int(row[0]) if row is not None else 0
 
     def identify(self, identity: LogIdentity) -> LogIdentity:
-        """Record the log's identity if the store has none; return the identity it holds."""
+        """Record the log's identity if the store has none; return the identity it holds.
+
+        Raises:
+            StoreError: The database holds a log of another schema version.
+        """
         wanted = {"origin": identity.origin, "vkey": identity.verifier_key}
         with self._guard("record the log identity"):
             with self._db.transaction(), self._db.cursor() as cursor:
@@ -115,6 +122,11 @@ class PostgresStore:
                 )
             rows = self._db.execute("SELECT name, value FROM decisionlog_meta").fetchall()
         stored = {str(name): str(value) for name, value in rows}
+        if stored["schema"] != _SCHEMA_VERSION:
+            raise StoreError(
+                f"PostgreSQL decision log {self._where} has schema version {stored['schema']},"
+                f" this techfile reads version {_SCHEMA_VERSION}"
+            )
         return LogIdentity(stored["origin"], stored["vkey"])
 
     def size(self) -> int:
@@ -132,18 +144,15 @@ class PostgresStore:
                 raise StoreConflictError(
                     f"batch starts at index {first}, but the log holds {size} leaves"
                 )
+            count = len(batch.leaves)
             writes = (
                 (
-                    "INSERT INTO decisionlog_leaves (idx, data) VALUES (%s, %s)",
-                    [(first + offset, data) for offset, data in enumerate(batch.leaves)],
-                ),
-                (
-                    "INSERT INTO decisionlog_nodes (level, idx, hash) VALUES (%s, %s, %s)",
-                    [(node.level, node.index, node.hash) for node in batch.nodes],
+                    "INSERT INTO decisionlog_leaves (idx, data, hashes) VALUES (%s, %s, %s)",
+                    list(zip(range(first, first + count), batch.leaves, batch.hashes, strict=True)),
                 ),
                 (
                     "INSERT INTO decisionlog_payloads (idx, record, salt) VALUES (%s, %s, %s)",
-                    [(p.index, p.record, p.salt) for p in batch.payloads],
+                    list(zip(batch.payload_indices, batch.records, batch.salts, strict=True)),
                 ),
                 (
                     "DELETE FROM decisionlog_payloads WHERE idx = %s",
@@ -164,52 +173,52 @@ class PostgresStore:
             ).fetchall()
         return [(int(index), bytes(data)) for index, data in rows]
 
+    def rows(self, start: int, end: int) -> list[LeafRow]:
+        """Return the stored `LeafRow` of the leaves in ``[start, end)``, in order."""
+        with self._guard("read leaves"):
+            rows = self._db.execute(
+                "SELECT idx, data, hashes FROM decisionlog_leaves WHERE idx >= %s AND idx < %s"
+                " ORDER BY idx",
+                (start, end),
+            ).fetchall()
+        return [(int(index), bytes(data), bytes(hashes)) for index, data, hashes in rows]
+
+    def rows_at(self, indices: Sequence[int]) -> list[LeafRow]:
+        """Return the stored `LeafRow` of each leaf index given that exists, in one query."""
+        with self._guard("read leaves"):
+            rows = self._db.execute(
+                "SELECT idx, data, hashes FROM decisionlog_leaves WHERE idx = ANY(%s::bigint[])",
+                (list(indices),),
+            ).fetchall()
+        return [(int(index), bytes(data), bytes(hashes)) for index, data, hashes in rows]
+
     def node(self, level: int, index: int) -> bytes:
         """Return one stored subtree hash (see `LogStore.node`)."""
+        at = level * HASH_SIZE
         with self._guard("read a tree node"):
             row = self._db.execute(
-                "SELECT hash FROM decisionlog_nodes WHERE level = %s AND idx = %s", (level, index)
+                "SELECT substring(hashes FROM %s FOR %s) FROM decisionlog_leaves"
+                " WHERE idx = %s AND length(hashes) > %s",
+                (at + 1, HASH_SIZE, holder(level, index), at),
             ).fetchone()
-        if row is None:
+        if row is None or len(row[0]) != HASH_SIZE:
             raise MissingDataError(f"tree node ({level}, {index}) is not stored")
         return bytes(row[0])
-
-    def nodes_at(self, positions: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        """Return the stored hash of each ``(level, index)`` found, in one query."""
-        if not positions:
-            return {}
-        with self._guard("read tree nodes"):
-            rows = self._db.execute(
-                "SELECT n.level, n.idx, n.hash FROM decisionlog_nodes n"
-                " JOIN unnest(%s::smallint[], %s::bigint[]) AS w(level, idx) USING (level, idx)",
-                ([level for level, _ in positions], [index for _, index in positions]),
-            ).fetchall()
-        return {(int(level), int(index)): bytes(value) for level, index, value in rows}
-
-    def nodes(self, level: int, start: int, end: int) -> list[tuple[int, bytes]]:
-        """Return the stored ``(index, hash)`` at ``level`` with index in ``[start, end)``."""
-        with self._guard("read tree nodes"):
-            rows = self._db.execute(
-                "SELECT idx, hash FROM decisionlog_nodes WHERE level = %s AND idx >= %s"
-                " AND idx < %s ORDER BY idx",
-                (level, start, end),
-            ).fetchall()
-        return [(int(index), bytes(value)) for index, value in rows]
 
     def payload(self, index: int) -> Payload | None:
         """Return the payload of one entry, or None if it has none or it was erased."""
         found = self.payloads(index, index + 1)
-        return found[0] if found else None
+        return Payload(*found[0]) if found else None
 
-    def payloads(self, start: int, end: int) -> list[Payload]:
-        """Return the stored payloads of the entries in ``[start, end)``, in order."""
+    def payloads(self, start: int, end: int) -> list[PayloadRow]:
+        """Return the stored `PayloadRow` of the entries in ``[start, end)``, in order."""
         with self._guard("read payloads"):
             rows = self._db.execute(
                 "SELECT idx, record, salt FROM decisionlog_payloads WHERE idx >= %s"
                 " AND idx < %s ORDER BY idx",
                 (start, end),
             ).fetchall()
-        return [Payload(int(i), bytes(record), bytes(salt)) for i, record, salt in rows]
+        return [(int(i), bytes(record), bytes(salt)) for i, record, salt in rows]
 
     def add_checkpoint(self, size: int, note: bytes) -> None:
         """Store a signed checkpoint durably; keep the first one if the size has one already."""
@@ -235,6 +244,13 @@ class PostgresStore:
                 "SELECT size, note FROM decisionlog_checkpoints ORDER BY size DESC LIMIT 1"
             ).fetchone()
         return None if row is None else StoredCheckpoint(int(row[0]), bytes(row[1]))
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read one committed state: a read-only REPEATABLE READ transaction."""
+        with self._guard("start a read transaction"), self._db.transaction():
+            self._db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
 
     def close(self) -> None:
         """Close the connection."""

@@ -5,9 +5,13 @@ COMMIT returns, even against power loss. Each batch is written in one ``BEGIN IM
 transaction, which takes the write lock before reading the size, so two writers (threads or
 processes) never interleave a batch. ``secure_delete`` overwrites an erased payload in the
 database file (its old page stays in the WAL only until the next checkpoint). Triggers refuse
-UPDATE and DELETE on leaves, nodes, checkpoints and the identity, and UPDATE on payloads: a
-stored entry is never rewritten by this code or by a mistaken query, and only an erasure
-deletes a payload.
+UPDATE and DELETE on leaves (with their hashes), checkpoints and the identity, and UPDATE on
+payloads: a stored entry is never rewritten by this code or by a mistaken query, and only an
+erasure deletes a payload.
+
+Leaves are stored with the subtree hashes that end at each (`techfile.decisionlog._tree`), so
+a batch writes one row per leaf and one per payload. The latest checkpoint is kept in memory
+and read again only when another connection has committed (``PRAGMA data_version``).
 """
 
 from __future__ import annotations
@@ -18,11 +22,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
 
+from techfile.decisionlog._tree import holder
+from techfile.decisionlog.merkle import HASH_SIZE
 from techfile.decisionlog.store.interface import (
     Batch,
+    LeafRow,
     LogIdentity,
     MissingDataError,
     Payload,
+    PayloadRow,
     StoreConflictError,
     StoredCheckpoint,
     StoreError,
@@ -31,17 +39,24 @@ from techfile.decisionlog.store.interface import (
 __all__ = ["SqliteStore"]
 
 _BUSY_TIMEOUT_SECONDS: Final = 30.0
-_SCHEMA_VERSION: Final = "1"
+_SCHEMA_VERSION: Final = "2"
+_MOST_VARIABLES: Final = 999  # host parameters per statement in any SQLite build
+_ROWS_AT: dict[int, str] = {}  # the query of rows_at, by the number of indices
+_ROWS_FROM: Final = (
+    "SELECT idx, data, hashes FROM decisionlog_leaves WHERE idx >= ? AND idx <= ? ORDER BY idx"
+)
+_ROWS_PER_INSERT: Final = _MOST_VARIABLES // 3
+_INSERTS: dict[tuple[str, int], str] = {}  # by table and number of rows
 _APPEND_ONLY: Final = "the techfile decision log is append-only"
 
-_NODE: Final = "SELECT hash FROM decisionlog_nodes WHERE level = ? AND idx = ?"
+_NODE: Final = (
+    "SELECT substr(hashes, ?, ?) FROM decisionlog_leaves WHERE idx = ? AND length(hashes) > ?"
+)
 _TABLES: Final = (
     "CREATE TABLE IF NOT EXISTS decisionlog_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS decisionlog_leaves (idx INTEGER PRIMARY KEY, data BLOB NOT NULL)",
     (
-        "CREATE TABLE IF NOT EXISTS decisionlog_nodes (level INTEGER NOT NULL,"
-        " idx INTEGER NOT NULL,"
-        " hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID"
+        "CREATE TABLE IF NOT EXISTS decisionlog_leaves (idx INTEGER PRIMARY KEY,"
+        " data BLOB NOT NULL, hashes BLOB NOT NULL)"
     ),
     (
         "CREATE TABLE IF NOT EXISTS decisionlog_payloads (idx INTEGER PRIMARY KEY,"
@@ -55,7 +70,6 @@ _TABLES: Final = (
 _GUARDED: Final = (
     ("meta", ("UPDATE", "DELETE")),
     ("leaves", ("UPDATE", "DELETE")),
-    ("nodes", ("UPDATE", "DELETE")),
     ("checkpoints", ("UPDATE", "DELETE")),
     ("payloads", ("UPDATE",)),
 )
@@ -76,6 +90,8 @@ class SqliteStore:
 
     def __init__(self, path: str | Path) -> None:
         self._where = str(path)
+        self._latest: StoredCheckpoint | None = None
+        self._seen = -1  # the data_version at which _latest was read; -1: not read
         with self._guard("open"):
             self._db = sqlite3.connect(
                 path,
@@ -117,7 +133,11 @@ class SqliteStore:
         return int(row[0])
 
     def identify(self, identity: LogIdentity) -> LogIdentity:
-        """Record the log's identity if the store has none; return the identity it holds."""
+        """Record the log's identity if the store has none; return the identity it holds.
+
+        Raises:
+            StoreError: The database holds a log of another schema version.
+        """
         wanted = {"origin": identity.origin, "vkey": identity.verifier_key}
         with self._guard("record the log identity"):
             with self._transaction():
@@ -127,6 +147,11 @@ class SqliteStore:
                     [*wanted.items(), ("schema", _SCHEMA_VERSION)],
                 )
             rows = dict(self._db.execute("SELECT name, value FROM decisionlog_meta").fetchall())
+        if rows["schema"] != _SCHEMA_VERSION:
+            raise StoreError(
+                f"SQLite decision log {self._where} has schema version {rows['schema']},"
+                f" this techfile reads version {_SCHEMA_VERSION}"
+            )
         return LogIdentity(str(rows["origin"]), str(rows["vkey"]))
 
     def size(self) -> int:
@@ -136,28 +161,52 @@ class SqliteStore:
 
     def append(self, batch: Batch) -> None:
         """Write the batch in one durable transaction (see `LogStore.append`)."""
+        first = batch.first_index
         with self._guard("append a batch"), self._transaction():
             size = self._size()
-            if size != batch.first_index:
+            if size != first:
                 raise StoreConflictError(
-                    f"batch starts at index {batch.first_index}, but the log holds {size} leaves"
+                    f"batch starts at index {first}, but the log holds {size} leaves"
                 )
-            first = batch.first_index
-            self._db.executemany(
-                "INSERT INTO decisionlog_leaves (idx, data) VALUES (?, ?)",
-                [(first + offset, data) for offset, data in enumerate(batch.leaves)],
+            # The rows' values flattened for multi-row INSERTs by slice assignment: no
+            # tuple per row.
+            self._insert(
+                "decisionlog_leaves (idx, data, hashes)",
+                range(first, first + len(batch.leaves)),
+                batch.leaves,
+                batch.hashes,
             )
-            self._db.executemany(
-                "INSERT INTO decisionlog_nodes (level, idx, hash) VALUES (?, ?, ?)",
-                [(node.level, node.index, node.hash) for node in batch.nodes],
+            self._insert(
+                "decisionlog_payloads (idx, record, salt)",
+                batch.payload_indices,
+                batch.records,
+                batch.salts,
             )
-            self._db.executemany(
-                "INSERT INTO decisionlog_payloads (idx, record, salt) VALUES (?, ?, ?)",
-                [(p.index, p.record, p.salt) for p in batch.payloads],
-            )
-            self._db.executemany(
-                "DELETE FROM decisionlog_payloads WHERE idx = ?", [(i,) for i in batch.erasures]
-            )
+            if batch.erasures:
+                self._db.executemany(
+                    "DELETE FROM decisionlog_payloads WHERE idx = ?",
+                    [(index,) for index in batch.erasures],
+                )
+
+    def _insert(
+        self, into: str, first: Sequence[int], second: Sequence[bytes], third: Sequence[bytes]
+    ) -> None:
+        values: list[int | bytes] = [0] * (3 * len(first))
+        values[0::3] = first
+        values[1::3] = second
+        values[2::3] = third
+        # Many rows of three values per INSERT: per row, a multi-row VALUES costs a sixth
+        # less than executemany's one statement step each (large batches spend their time
+        # here).
+        step = 3 * _ROWS_PER_INSERT
+        for at in range(0, len(values), step):
+            chunk = values[at : at + step]
+            query = _INSERTS.get((into, len(chunk)))
+            if query is None:
+                rows = ", ".join(["(?, ?, ?)"] * (len(chunk) // 3))
+                query = f"INSERT INTO {into} VALUES {rows}"  # noqa: S608 - our names, placeholders
+                _INSERTS[into, len(chunk)] = query
+            self._db.execute(query, chunk)
 
     def leaves(self, start: int, end: int) -> list[tuple[int, bytes]]:
         """Return the stored ``(index, data)`` of the leaves in ``[start, end)``, in order."""
@@ -168,55 +217,59 @@ class SqliteStore:
             ).fetchall()
         return [(int(index), bytes(data)) for index, data in rows]
 
+    def rows(self, start: int, end: int) -> list[LeafRow]:
+        """Return the stored `LeafRow` of the leaves in ``[start, end)``, in order."""
+        with self._guard("read leaves"):
+            return self._db.execute(
+                "SELECT idx, data, hashes FROM decisionlog_leaves WHERE idx >= ? AND idx < ?"
+                " ORDER BY idx",
+                (start, end),
+            ).fetchall()
+
+    def rows_at(self, indices: Sequence[int]) -> list[LeafRow]:
+        """Return the stored `LeafRow` of each leaf index given that exists, in one query."""
+        # Every proof comes here: no context manager, and the statement text per count is
+        # built once (sqlite3 then reuses the prepared statement from its cache).
+        found: list[LeafRow] = []
+        try:
+            if len(indices) > 1 and max(indices) - min(indices) == len(set(indices)) - 1:
+                # A run of consecutive leaves (a proof's leaf and its sibling): one range.
+                return self._db.execute(_ROWS_FROM, (min(indices), max(indices))).fetchall()
+            for at in range(0, len(indices), _MOST_VARIABLES):
+                chunk = indices[at : at + _MOST_VARIABLES]
+                query = _ROWS_AT.get(len(chunk))
+                if query is None:
+                    marks = ",".join("?" * len(chunk))
+                    query = _ROWS_AT[len(chunk)] = (
+                        f"SELECT idx, data, hashes FROM decisionlog_leaves WHERE idx IN ({marks})"  # noqa: S608 - placeholders only
+                    )
+                found += self._db.execute(query, chunk).fetchall()
+        except sqlite3.Error as e:
+            raise StoreError(f"SQLite decision log {self._where}: cannot read leaves: {e}") from e
+        return found
+
     def node(self, level: int, index: int) -> bytes:
         """Return one stored subtree hash (see `LogStore.node`)."""
-        # A proof reads O(log n) nodes one by one: no context manager on this path.
-        try:
-            row = self._db.execute(_NODE, (level, index)).fetchone()
-        except sqlite3.Error as e:
-            raise StoreError(
-                f"SQLite decision log {self._where}: cannot read a tree node: {e}"
-            ) from e
-        if row is None:
+        at = level * HASH_SIZE
+        with self._guard("read a tree node"):
+            row = self._db.execute(_NODE, (at + 1, HASH_SIZE, holder(level, index), at)).fetchone()
+        if row is None or len(row[0]) != HASH_SIZE:
             raise MissingDataError(f"tree node ({level}, {index}) is not stored")
         return bytes(row[0])
-
-    def nodes_at(self, positions: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        """Return the stored hash of each ``(level, index)`` found, in one query."""
-        if not positions:
-            return {}
-        # OR of point lookups: SQLite answers it from the primary key (MULTI-INDEX OR), where
-        # a row-value IN (VALUES ...) scans the whole table.
-        wanted = " OR ".join("(level = ? AND idx = ?)" for _ in positions)
-        query = f"SELECT level, idx, hash FROM decisionlog_nodes WHERE {wanted}"  # noqa: S608 - placeholders only
-        with self._guard("read tree nodes"):
-            rows = self._db.execute(query, [n for position in positions for n in position])
-            return {(int(level), int(index)): bytes(value) for level, index, value in rows}
-
-    def nodes(self, level: int, start: int, end: int) -> list[tuple[int, bytes]]:
-        """Return the stored ``(index, hash)`` at ``level`` with index in ``[start, end)``."""
-        with self._guard("read tree nodes"):
-            rows = self._db.execute(
-                "SELECT idx, hash FROM decisionlog_nodes WHERE level = ? AND idx >= ? AND idx < ?"
-                " ORDER BY idx",
-                (level, start, end),
-            ).fetchall()
-        return [(int(index), bytes(value)) for index, value in rows]
 
     def payload(self, index: int) -> Payload | None:
         """Return the payload of one entry, or None if it has none or it was erased."""
         found = self.payloads(index, index + 1)
-        return found[0] if found else None
+        return Payload(*found[0]) if found else None
 
-    def payloads(self, start: int, end: int) -> list[Payload]:
-        """Return the stored payloads of the entries in ``[start, end)``, in order."""
+    def payloads(self, start: int, end: int) -> list[PayloadRow]:
+        """Return the stored `PayloadRow` of the entries in ``[start, end)``, in order."""
         with self._guard("read payloads"):
-            rows = self._db.execute(
+            return self._db.execute(
                 "SELECT idx, record, salt FROM decisionlog_payloads WHERE idx >= ? AND idx < ?"
                 " ORDER BY idx",
                 (start, end),
             ).fetchall()
-        return [Payload(int(i), bytes(record), bytes(salt)) for i, record, salt in rows]
 
     def add_checkpoint(self, size: int, note: bytes) -> None:
         """Store a signed checkpoint durably; keep the first one if the size has one already."""
@@ -226,6 +279,7 @@ class SqliteStore:
                 " ON CONFLICT (size) DO NOTHING",
                 (size, note),
             )
+        self._seen = -1  # data_version does not count this connection's own commits
 
     def checkpoints(self) -> list[StoredCheckpoint]:
         """Return every stored checkpoint, smallest size first."""
@@ -237,11 +291,34 @@ class SqliteStore:
 
     def latest_checkpoint(self) -> StoredCheckpoint | None:
         """Return the checkpoint of the largest size, or None if there is none."""
-        with self._guard("read the latest checkpoint"):
+        # Proofs ask for it every time: read it again only when another connection committed
+        # since (SQLite's data_version), or this one added a checkpoint. No context manager
+        # on this path.
+        try:
+            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            if version == self._seen:
+                return self._latest
             row = self._db.execute(
                 "SELECT size, note FROM decisionlog_checkpoints ORDER BY size DESC LIMIT 1"
             ).fetchone()
-        return None if row is None else StoredCheckpoint(int(row[0]), bytes(row[1]))
+        except sqlite3.Error as e:
+            raise StoreError(
+                f"SQLite decision log {self._where}: cannot read the latest checkpoint: {e}"
+            ) from e
+        self._latest = None if row is None else StoredCheckpoint(int(row[0]), bytes(row[1]))
+        self._seen = version
+        return self._latest
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read one committed state: a read transaction (WAL keeps its snapshot)."""
+        with self._guard("start a read transaction"):
+            self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            with self._guard("end a read transaction"):
+                self._db.execute("COMMIT")
 
     def close(self) -> None:
         """Close the connection."""

@@ -1,0 +1,169 @@
+"""Acknowledgements of log entries: what a commit returns, and what submitters wait on.
+
+This module owns the rule that an acknowledgement means "durably stored": a `PendingAck`
+(one entry) or `PendingAcks` (a group) resolves only when the writer settles it with the
+`Committed` outcome of its batch, or with the error that failed the batch. `Ack` objects are
+made when waited for, from the batch's first index and leaf hashes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NoReturn, Protocol
+
+from techfile.decisionlog.errors import LogError
+from techfile.errors import Error
+
+__all__ = ["Ack", "Committed", "Pending", "PendingAck", "PendingAcks", "Result"]
+
+
+class _Owner(Protocol):
+    """The writer that settles pending acknowledgements."""
+
+    def await_done(self, pending: Pending, timeout: float | None) -> None:
+        """Wait until ``pending`` is settled."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Ack:
+    """The acknowledgement of one entry: it is in the log, durably."""
+
+    index: int
+    """The entry's index in the log."""
+    leaf_hash: bytes
+    """The RFC 9162 hash of the entry's leaf."""
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    """How one committed batch ended for its entries (what the commit function returns)."""
+
+    first_index: int
+    """The log index of the first accepted entry."""
+    leaf_hashes: Sequence[bytes]
+    """The leaf hash of each accepted entry, in order; they have consecutive indices."""
+    refused: Mapping[int, Error] = field(default_factory=dict)
+    """Why entries were refused, by their position in the batch (the others were accepted)."""
+
+    def outcomes(self, start: int, count: int) -> list[Ack | Error]:
+        """Return the acknowledgement or refusal of the entries at ``[start, start + count)``."""
+        if not self.refused:
+            first = self.first_index + start
+            hashes = self.leaf_hashes[start : start + count]
+            return list(map(Ack, range(first, first + len(hashes)), hashes))
+        results: list[Ack | Error] = []
+        # The rank among accepted entries: the entries before start, less those refused.
+        rank = start - sum(position < start for position in self.refused)
+        for position in range(start, start + count):
+            refusal = self.refused.get(position)
+            if refusal is None:
+                results.append(Ack(self.first_index + rank, self.leaf_hashes[rank]))
+                rank += 1
+            else:
+                results.append(refusal)
+        return results
+
+
+Result = Committed | BaseException
+"""A batch's commit, or why it failed (a `LogError`, or a bug that stopped the writer)."""
+
+
+def _raise(error: BaseException) -> NoReturn:
+    if isinstance(error, Error):
+        raise error
+    raise LogError(f"the log writer failed: {error!r}") from error
+
+
+class PendingAck:
+    """An entry submitted to the writer; `wait` returns its `Ack` once its batch commits."""
+
+    __slots__ = ("_done", "_owner", "_position", "_result")
+
+    def __init__(self, owner: _Owner) -> None:
+        self._owner = owner
+        self._result: Result | None = None
+        self._position = 0
+        self._done = False
+
+    def _settle(self, result: Result, position: int, slot: int, count: int) -> None:  # noqa: ARG002 - one entry: slot 0, count 1
+        self._result, self._position = result, position
+        self._done = True
+
+    def done(self) -> bool:
+        """Say whether the entry's batch has committed or failed."""
+        return self._done
+
+    def wait(self, timeout: float | None = None) -> Ack:
+        """Wait for the entry's batch to commit.
+
+        Args:
+            timeout: Seconds to wait at most; None waits as long as it takes.
+
+        Returns:
+            The acknowledgement.
+
+        Raises:
+            TimeoutError: The batch has not committed within ``timeout``.
+            RecordError: The entry was refused (e.g. a payload already erased).
+            LogError: The batch could not be written.
+        """
+        if not self._done:
+            self._owner.await_done(self, timeout)
+        result = self._result
+        if not isinstance(result, Committed):
+            assert result is not None  # noqa: S101 - set together with _done
+            _raise(result)
+        outcome = result.outcomes(self._position, 1)[0]
+        if isinstance(outcome, Error):
+            raise outcome
+        return outcome
+
+
+class PendingAcks:
+    """Entries submitted together; `wait` returns their `Ack` s once all have committed."""
+
+    __slots__ = ("_count", "_owner", "_settled", "_spans")
+
+    def __init__(self, owner: _Owner, count: int) -> None:
+        self._owner = owner
+        self._count = count
+        self._settled = 0
+        self._spans: list[tuple[int, Result, int, int]] = []  # (slot, result, position, count)
+
+    def _settle(self, result: Result, position: int, slot: int, count: int) -> None:
+        self._spans.append((slot, result, position, count))
+        self._settled += count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def done(self) -> bool:
+        """Say whether every entry's batch has committed or failed."""
+        return self._settled == self._count
+
+    def wait(self, timeout: float | None = None) -> list[Ack]:
+        """Wait for every entry's batch to commit; return their acknowledgements in order.
+
+        Raises:
+            TimeoutError: Not all batches have committed within ``timeout``.
+            RecordError: An entry was refused.
+            LogError: A batch could not be written; the group's entries in its other
+                batches may be committed.
+        """
+        if not self.done():
+            self._owner.await_done(self, timeout)
+        acks: list[Ack] = []
+        for _, result, position, count in sorted(self._spans, key=lambda span: span[0]):
+            if not isinstance(result, Committed):
+                _raise(result)
+            for outcome in result.outcomes(position, count):
+                if isinstance(outcome, Error):
+                    raise outcome
+                acks.append(outcome)
+        return acks
+
+
+Pending = PendingAck | PendingAcks
+"""What the writer settles: one entry's acknowledgement or a group's."""
