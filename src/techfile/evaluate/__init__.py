@@ -12,7 +12,14 @@ estimate is impossible reported as such.
 * `operating_point`, `calibration` and `expected_calibration_error` for a scored model at its
   pre-specified threshold;
 * `bootstrap_metric` / `bootstrap`: percentile bootstrap intervals, by case or by cluster;
-* `wilson_interval`, `clopper_pearson_interval`, `newcombe_interval`: the intervals on counts.
+* `grouped_bootstrap`: sensitivity, specificity, PPV, NPV and AUROC of every subgroup with
+  percentile bootstrap intervals, all from one weight vector per replicate (`GroupedCases`);
+* `wilson_interval`, `clopper_pearson_interval`, `newcombe_interval`: the intervals on counts;
+* `read_table` and `evaluate`: a CSV or Parquet table of cases, evaluated overall, per subgroup
+  and intersection, with fairness gaps and the verdicts of pre-specified acceptance criteria
+  (`EvaluationPlan`), as one `EvaluationReport`; `report_json` publishes it
+  (``techfile schema evaluation``) and `evidence_draft` makes it evidence. The figures are in
+  `techfile.evaluate.plots`, a module of its own because it loads matplotlib.
 
 Each metric is a `Metric` (estimate, `Interval`, n) or an `Undefined` that says why
 (`MetricResult`). Bad input raises `EvaluationInputError`, an `InputError`.
@@ -39,6 +46,26 @@ from techfile.evaluate._confusion import (
     confusion_counts,
     metrics_from_counts,
 )
+from techfile.evaluate._criteria import (
+    AcceptanceCriterion,
+    CriterionResult,
+    EvaluationPlan,
+    Limit,
+    Subgroup,
+    Verdict,
+    judge,
+)
+from techfile.evaluate._curves import ROC_POINTS, ReliabilityBin, RocCurve
+from techfile.evaluate._evidence import evidence_draft
+from techfile.evaluate._format import describe
+from techfile.evaluate._gaps import GAP_METRICS, Gap, GapResult, NoGap
+from techfile.evaluate._grouped import (
+    MAX_UNDEFINED_SHARE,
+    GroupedBootstrapResult,
+    GroupEstimates,
+    grouped_bootstrap,
+)
+from techfile.evaluate._grouped_cases import GROUPED_METRICS, GroupedCases
 from techfile.evaluate._intervals import (
     ALPHA,
     Interval,
@@ -49,6 +76,8 @@ from techfile.evaluate._intervals import (
     proportion_interval,
     wilson_interval,
 )
+from techfile.evaluate._json import evaluation_schema, report_json
+from techfile.evaluate._json_read import report_from_json
 from techfile.evaluate._metric import (
     MIN_DENOMINATOR,
     Metric,
@@ -56,6 +85,24 @@ from techfile.evaluate._metric import (
     MetricResult,
     Undefined,
     UndefinedReason,
+)
+from techfile.evaluate._report import (
+    DEFAULT_SEED,
+    EvaluationReport,
+    Grouping,
+    Reliability,
+    Settings,
+    TableSummary,
+    evaluate,
+)
+from techfile.evaluate._subgroups import REPORTED_METRICS, Population
+from techfile.evaluate._table import (
+    MISSING_LEVEL,
+    Columns,
+    EvaluationTable,
+    ScoreKind,
+    TableFormat,
+    read_table,
 )
 from techfile.evaluate._threshold import (
     ECE_BINS,
@@ -68,36 +115,68 @@ from techfile.evaluate._threshold import (
     expected_calibration_error,
     operating_point,
 )
-from techfile.evaluate.errors import EvaluationInputError
+from techfile.evaluate.errors import EvaluationInputError, EvaluationTableError
 
 __all__ = [
     "ALPHA",
     "CONFUSION_METRICS",
     "DEFAULT_REPLICATES",
+    "DEFAULT_SEED",
     "ECE_BINS",
+    "GAP_METRICS",
+    "GROUPED_METRICS",
+    "MAX_UNDEFINED_SHARE",
     "MIN_DENOMINATOR",
+    "MISSING_LEVEL",
     "PROBABILITY_CLIP",
+    "REPORTED_METRICS",
+    "ROC_POINTS",
+    "AcceptanceCriterion",
     "AurocScale",
     "BinaryMetrics",
     "BootstrapObserver",
     "BootstrapResult",
     "Calibration",
     "CalibrationBin",
+    "Columns",
     "ConfusionCounts",
+    "CriterionResult",
     "EvaluationInputError",
+    "EvaluationPlan",
+    "EvaluationReport",
+    "EvaluationTable",
+    "EvaluationTableError",
     "ExpectedCalibrationError",
+    "Gap",
+    "GapResult",
+    "GroupEstimates",
+    "GroupedBootstrapResult",
+    "GroupedCases",
+    "Grouping",
     "Interval",
     "IntervalMethod",
+    "Limit",
     "Metric",
     "MetricName",
     "MetricResult",
+    "NoGap",
     "NullObserver",
     "OperatingPoint",
+    "Population",
     "ProportionMethod",
+    "Reliability",
+    "ReliabilityBin",
     "Resampling",
     "ResamplingUnit",
+    "RocCurve",
+    "ScoreKind",
+    "Settings",
+    "Subgroup",
+    "TableFormat",
+    "TableSummary",
     "Undefined",
     "UndefinedReason",
+    "Verdict",
     "WeightedStatistic",
     "auprc",
     "auroc",
@@ -107,11 +186,20 @@ __all__ = [
     "calibration",
     "clopper_pearson_interval",
     "confusion_counts",
+    "describe",
+    "evaluate",
+    "evaluation_schema",
+    "evidence_draft",
     "expected_calibration_error",
+    "grouped_bootstrap",
+    "judge",
     "metric_statistic",
     "metrics_from_counts",
     "newcombe_interval",
     "operating_point",
     "proportion_interval",
+    "read_table",
+    "report_from_json",
+    "report_json",
     "wilson_interval",
 ]

@@ -86,6 +86,8 @@ class UndefinedReason(StrEnum):
     """The model fit behind it did not converge (for example under complete separation)."""
     NO_REPLICATES = "no_replicates"
     """The statistic was undefined in every bootstrap replicate."""
+    DEGENERATE_REPLICATES = "degenerate_replicates"
+    """The statistic was undefined in more bootstrap replicates than the share allowed."""
 
 
 @dataclass(frozen=True, slots=True)
