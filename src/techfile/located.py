@@ -276,7 +276,8 @@ def validate(model: type[M], document: LocatedDocument, *, prefix: tuple[str, ..
         # An unknown key is usually a misspelt one, which also makes a key "missing": report the
         # misspelling first, then the rest in file order.
         details = sorted(
-            e.errors(), key=lambda err: (err["type"] != "extra_forbidden", len(err["loc"]))
+            _without_union_tags(e.errors(), data),
+            key=lambda err: (err["type"] != "extra_forbidden", len(err["loc"])),
         )
         errors = [_located(model, document, prefix, err) for err in details]
         first = errors[0]
@@ -284,6 +285,50 @@ def validate(model: type[M], document: LocatedDocument, *, prefix: tuple[str, ..
         raise first from e
     except RecursionError as e:
         raise LocatedInputError(document.locate(prefix), "the document refers to itself") from e
+
+
+def _document_loc(loc: tuple[object, ...], data: object, kind: str) -> tuple[object, ...]:
+    """``loc`` without the union member names pydantic inserts (``groups.list[str].0``)."""
+    kept: list[object] = []
+    for depth, part in enumerate(loc):
+        last_missing = kind == "missing" and depth == len(loc) - 1
+        if isinstance(data, dict) and (part in data or last_missing or part == "[key]"):
+            kept.append(part)
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            kept.append(part)
+            data = data[part]
+        elif not isinstance(part, str):
+            kept.append(part)  # nothing to walk into: keep the rest as pydantic gives it
+            data = None
+    return tuple(kept)
+
+
+def _without_union_tags(errors: list[Any], data: object) -> list[Any]:
+    """Errors located in the document's own keys, one per place.
+
+    A value that matches no member of a union (``true | 3 | "text" | [...]``) gets one error
+    per member, each under the member's name. Where one member got further into the value (a
+    list whose item is wrong), its deeper error is the useful one; otherwise the members'
+    expectations are joined into one ``expected ... or ...``.
+    """
+    kept: list[Any] = []
+    tagged: list[Any] = []
+    for err in errors:
+        loc = _document_loc(tuple(err["loc"]), data, err["type"])
+        (tagged if len(loc) < len(err["loc"]) else kept).append({**err, "loc": loc})
+    locs = {err["loc"] for err in tagged}
+    merged: dict[tuple[object, ...], Any] = {}
+    for err in tagged:
+        if any(len(o) > len(err["loc"]) and o[: len(err["loc"])] == err["loc"] for o in locs):
+            continue  # another member of the union got further into the value
+        first = merged.get(err["loc"])
+        if first is None:
+            merged[err["loc"]] = err
+        else:
+            both = f"{_expected(first)} or {_expected(err)}"
+            merged[err["loc"]] = {**first, "type": "union", "msg": both, "ctx": None}
+    return kept + list(merged.values())
 
 
 def _located(

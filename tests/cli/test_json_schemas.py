@@ -66,7 +66,26 @@ def test_outputs_validate(project: Path, tmp_path: Path) -> None:
         Path(__file__).resolve().parents[2] / "src/techfile/catalog/data/requirements", folder
     )
     cases.append(("catalog-diff", _json("catalog", "diff", str(folder), str(folder), "--json")))
+    table = str(project / "data" / "heart_disease_uci.csv")
+    cases.append(
+        ("datagov", _json("datagov", table, "--id", "id", "--label", "num", "--json", code=1))
+    )
+    cases.append(("evaluation", _json(*_evaluation_args(tmp_path), "--json")))
     for name, document in cases:
         jsonschema.validate(document, _schema(name))
     listed = cases[2][1]
     assert listed["records"][0]["requirements"] == ["MDR.AII.1.1.a"]
+
+
+def _evaluation_args(tmp_path: Path) -> list[str]:
+    """``techfile evaluate`` on a small table with a subgroup, a single-class cell and ids."""
+    lines = ["y,p,site,patient"]
+    for i in range(60):
+        label = i % 3 == 0
+        score = (0.55 if label else 0.3) + (i % 7) / 20
+        site = "c" if i >= 56 else "ab"[i % 2]
+        lines.append(f"{int(label)},{min(score, 1.0):.2f},{site},{i // 2}")
+    table = tmp_path / "cases.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ["evaluate", str(table), "--label", "y", "--score", "p", "--threshold", "0.5",
+            "--group", "site", "--id", "patient", "--replicates", "50"]  # fmt: skip

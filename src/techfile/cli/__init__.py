@@ -9,13 +9,20 @@ from techfile.cli import (
     _build,
     _catalog,
     _classify,
+    _datagov,
+    _evaluate,
     _evidence,
     _export,
     _gaps,
     _init,
     _keys,
     _log,
+    _release,
+    _risk,
+    _sbom,
     _schema,
+    _security,
+    _vulns,
 )
 from techfile.cli._app import app
 
@@ -25,13 +32,20 @@ _COMMANDS = (
     _build,
     _catalog,
     _classify,
+    _datagov,
+    _evaluate,
     _evidence,
     _export,
     _gaps,
     _init,
     _keys,
     _log,
+    _release,
+    _risk,
+    _sbom,
     _schema,
+    _security,
+    _vulns,
 )  # imported for their @app.command registrations
 
 

@@ -4,6 +4,7 @@
 `write_manifest` checks and writes one atomically.
 """
 
+from techfile.project._datasets import Datasets, ReferencePopulation
 from techfile.project._manifest import (
     MANIFEST_NAME,
     CollectSpec,
@@ -21,10 +22,19 @@ from techfile.project._manifest import (
     write_manifest,
 )
 from techfile.project._models import FactsModel, ManifestModel
+from techfile.project._sbom import BomArtefact, SbomConfig, Support, SupportLevel
+from techfile.project._security import (
+    ResponseTimes,
+    SecurityConfig,
+    SecurityTxtConfig,
+    Severity,
+)
 
 __all__ = [
     "MANIFEST_NAME",
+    "BomArtefact",
     "CollectSpec",
+    "Datasets",
     "Declaration",
     "DeviceIdentity",
     "EvidenceConfig",
@@ -32,7 +42,15 @@ __all__ = [
     "ItEnvironment",
     "Manifest",
     "ManifestModel",
+    "ReferencePopulation",
+    "ResponseTimes",
+    "SbomConfig",
+    "SecurityConfig",
+    "SecurityTxtConfig",
+    "Severity",
     "Standard",
+    "Support",
+    "SupportLevel",
     "atomic_write_bytes",
     "atomic_write_text",
     "load_facts",

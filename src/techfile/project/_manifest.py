@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -21,7 +22,14 @@ from techfile.catalog import EvidenceKind
 from techfile.classify import Facts, find_contradictions
 from techfile.errors import InputError, LocatedInputError
 from techfile.located import LocatedDocument, load_yaml, parse_yaml, validate
+from techfile.project._datasets import Datasets, datasets_from_model
+from techfile.project._evaluation import plan_from_model
 from techfile.project._models import FactsFileModel, ManifestModel
+from techfile.project._sbom import SbomConfig, sbom_from_model
+from techfile.project._security import SecurityConfig, security_from_model
+
+if TYPE_CHECKING:  # the statistics load only for a manifest with an evaluation plan
+    from techfile.evaluate import EvaluationPlan
 
 __all__ = [
     "MANIFEST_NAME",
@@ -163,6 +171,14 @@ class Manifest:
     """IT requirements for the instructions for use."""
     declaration: Declaration = field(default_factory=Declaration)
     """Declaration of conformity details."""
+    datasets: Datasets | None = None
+    """Reference population and datasheet answers (``datasets:``), if given."""
+    evaluation: EvaluationPlan | None = None
+    """Threshold, confidence level and acceptance criteria (``evaluation:``), if given."""
+    sbom: SbomConfig | None = None
+    """Support periods, models and datasets for the SBOM (``sbom:``), if given."""
+    security: SecurityConfig | None = None
+    """Vulnerability disclosure and support period (``security:``), if given."""
 
     @property
     def root(self) -> Path:
@@ -272,6 +288,10 @@ def _extras(manifest: ManifestModel) -> dict[str, object]:
         "characteristics": characteristics,
         "not_applicable": dict(manifest.not_applicable),
         "evidence": evidence,
+        "datasets": datasets_from_model(manifest.datasets) if manifest.datasets else None,
+        "evaluation": plan_from_model(manifest.evaluation) if manifest.evaluation else None,
+        "sbom": sbom_from_model(manifest.sbom) if manifest.sbom else None,
+        "security": security_from_model(manifest.security) if manifest.security else None,
     }
 
 

@@ -26,6 +26,10 @@ from techfile.classify import (
     WorstCaseImpact,
     load_rulebook,
 )
+from techfile.project._datasets import DatasetsModel
+from techfile.project._evaluation import EvaluationModel
+from techfile.project._sbom import SbomModel
+from techfile.project._security import SecurityModel
 
 __all__ = [
     "CharacteristicsModel",
@@ -248,6 +252,10 @@ class ManifestModel(_Model):
     standards: list[StandardModel] = Field(default_factory=list)
     it_environment: ItEnvironmentModel | None = None
     declaration: DeclarationModel = Field(default_factory=DeclarationModel)
+    datasets: DatasetsModel | None = None
+    evaluation: EvaluationModel | None = None
+    sbom: SbomModel | None = None
+    security: SecurityModel | None = None
 
 
 class FactsFileModel(_Model):

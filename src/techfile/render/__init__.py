@@ -9,6 +9,7 @@ the `sections` registry; formats through `writers`.
 from techfile.render._model import (
     Block,
     DocumentControl,
+    Figure,
     HistoryEntry,
     Items,
     Link,
@@ -27,6 +28,7 @@ __all__ = [
     "BuildResult",
     "CheckResult",
     "DocumentControl",
+    "Figure",
     "HistoryEntry",
     "Items",
     "Link",

@@ -34,7 +34,11 @@ _GENERATORS: dict[Content, Callable[[BuildContext], list[m.Block]]] = {
     Content.EVIDENCE_REGISTER: _requirements.evidence_register,
     Content.INDEX: _requirements.index,
 }
-_EVIDENCE = {Content.EVIDENCE_DOCUMENTS: Group.DOCUMENTS, Content.EVIDENCE_CHECKS: Group.CHECKS}
+_EVIDENCE = {
+    Content.EVIDENCE_DOCUMENTS: Group.DOCUMENTS,
+    Content.EVIDENCE_CHECKS: Group.CHECKS,
+    Content.EVIDENCE_RISK: Group.RISK,
+}
 
 
 def build_document(ctx: BuildContext) -> m.TechnicalFile:

@@ -42,6 +42,7 @@ class Content(StrEnum):
     IFU_SECURITY = "ifu_security"
     EVIDENCE_DOCUMENTS = "evidence_documents"
     EVIDENCE_CHECKS = "evidence_checks"
+    EVIDENCE_RISK = "evidence_risk"
     STANDARDS = "standards"
     GSPR_CHECKLIST = "gspr_checklist"
     POST_MARKET = "post_market"

@@ -8,10 +8,16 @@ from techfile.catalog import EvidenceKind
 from techfile.evidence.collectors import (
     COLLECTORS,
     CoberturaCollector,
+    DatagovCollector,
     DocumentCollector,
+    EvaluationCollector,
     EvidenceInputError,
     JUnitCollector,
+    ReleaseCollector,
     SarifCollector,
+    SbomCollector,
+    VexCollector,
+    VulnerabilityScanCollector,
     collector_for,
 )
 
@@ -20,6 +26,12 @@ EXPECTED = {
     EvidenceKind.COVERAGE: CoberturaCollector,
     EvidenceKind.SARIF: SarifCollector,
     EvidenceKind.DOCUMENT: DocumentCollector,
+    EvidenceKind.EVALUATION: EvaluationCollector,
+    EvidenceKind.SBOM: SbomCollector,
+    EvidenceKind.VULNERABILITY_SCAN: VulnerabilityScanCollector,
+    EvidenceKind.VEX: VexCollector,
+    EvidenceKind.DATAGOV: DatagovCollector,
+    EvidenceKind.RELEASE: ReleaseCollector,
 }
 
 

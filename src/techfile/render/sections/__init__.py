@@ -8,15 +8,39 @@ from types import MappingProxyType
 
 from techfile.catalog import EvidenceKind
 from techfile.render.sections.coverage import CoverageSection
+from techfile.render.sections.cybersecurity import (
+    ReleaseSection,
+    SbomSection,
+    VexSection,
+    VulnerabilityScanSection,
+)
+from techfile.render.sections.datagov import DatagovSection
 from techfile.render.sections.document import DocumentSection
+from techfile.render.sections.evaluation import EvaluationSection
 from techfile.render.sections.interface import EvidenceSection, Group
 from techfile.render.sections.junit import JUnitSection
+from techfile.render.sections.risk import RiskSection
 from techfile.render.sections.sarif import SarifSection
 
 __all__ = ["SECTIONS", "EvidenceSection", "Group", "sections_in"]
 
 SECTIONS: Mapping[EvidenceKind, EvidenceSection] = MappingProxyType(
-    {s.kind: s for s in (DocumentSection(), JUnitSection(), CoverageSection(), SarifSection())}
+    {
+        s.kind: s
+        for s in (
+            DocumentSection(),
+            DatagovSection(),
+            JUnitSection(),
+            EvaluationSection(),
+            CoverageSection(),
+            SarifSection(),
+            SbomSection(),
+            VulnerabilityScanSection(),
+            VexSection(),
+            ReleaseSection(),
+            RiskSection(),
+        )
+    }
 )
 """Evidence sections by kind, in document order."""
 

@@ -25,6 +25,8 @@ class Group(StrEnum):
     """Design and manufacturing information (Annex II 3)."""
     CHECKS = "checks"
     """Verification and validation (Annex II 6.1)."""
+    RISK = "risk"
+    """Benefit-risk analysis and risk management (Annex II 5; AI Act Annex IV 5)."""
 
 
 class EvidenceSection(Protocol):

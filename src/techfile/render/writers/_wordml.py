@@ -243,6 +243,11 @@ class _Body:
                         _run(")", colour=_MISSING),
                     ]
                 return [self.paragraph(*parts, border=_MISSING)]
+            case m.Figure(caption=caption, description=description):
+                # Word draws no SVG: the caption and the description stand in for the figure.
+                text = f"Figure: {caption}" + (f" {description}" if description else "")
+                note = " (drawn in the HTML and PDF editions)"
+                return [self.paragraph(_run(text + note, italic=True, colour=_CITATION))]
 
     def section(self, section: m.Section, depth: int) -> list[BaseOxmlElement]:
         """A section's heading (bookmarked), citation, blocks and sub-sections."""

@@ -44,6 +44,9 @@ def _environment() -> jinja2.Environment:
     env.tests["para"] = lambda block: isinstance(block, m.Para)
     env.tests["items"] = lambda block: isinstance(block, m.Items)
     env.tests["missing"] = lambda block: isinstance(block, m.Missing)
+    env.tests["figure"] = lambda block: isinstance(block, m.Figure)
+    # A figure's SVG is drawn by techfile; matplotlib escapes every text it writes into it.
+    env.filters["svg"] = lambda figure: markupsafe.Markup(figure.svg)  # noqa: S704  # see above
     return env
 
 
