@@ -55,24 +55,53 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python system-deps
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.runtime $(VENV)/.example
 
-# The main job on the bundled example: classify it, run its own tests and static analysis,
-# sign the reports as evidence (a demo key, passphrase below), print the gap report and build
-# the technical file in every format into examples/cardiorisk/out/.
-# `techfile gaps` exits 1 while gaps remain, which is the expected state of the example.
+# The main job on the bundled example: classify it; train its model and score the held-out
+# centre; evaluate the model against the acceptance criteria of techfile.yaml (figures into
+# out/evaluation) and profile its dataset; run its own tests and static analysis; write its
+# SBOM (requirements.lock, the model and the dataset), its disclosure policy and support-period
+# statement, and a signed release bundle (TUF), verified as a device would; sign all of it as
+# evidence (demo keys, passphrases below); check and record the risk file (risks.yaml); print
+# the gap report and build the technical file in every format into examples/cardiorisk/out/.
+# `techfile datagov` exits 1 on findings and `techfile gaps` while gaps remain: both are the
+# expected state of the example.
 DEMO_ENV := TECHFILE_KEY_PASSPHRASE=cardiorisk-demo-only
+RELEASE_ENV := TECHFILE_RELEASE_PASSPHRASE=cardiorisk-release-demo-only
+RELEASE := $(EXAMPLE)/reports/release
+DATAGOV := --split split --id id --label disease --group sex --group age_band --group dataset \
+	--exclude num
 demo: $(VENV)/.example
 	$(BIN)/techfile classify $(EXAMPLE)
 	rm -rf $(EXAMPLE)/reports $(EXAMPLE)/evidence && mkdir -p $(EXAMPLE)/reports
 	cd $(EXAMPLE) && ../../$(BIN)/python -m cardiorisk.train
 	cd $(EXAMPLE) && ../../$(BIN)/python -m cardiorisk.report reports
+	cd $(EXAMPLE) && ../../$(BIN)/techfile evaluate reports/predictions.csv --label disease \
+		--score probability --group sex --group age_band --out out/evaluation
+	cd $(EXAMPLE) && ../../$(BIN)/techfile datagov reports/dataset.csv $(DATAGOV); test $$? -le 1
 	cd $(EXAMPLE) && ../../$(BIN)/python -m pytest -q -p no:cacheprovider \
 		--junitxml=reports/junit.xml --cov=cardiorisk --cov-report=xml:reports/coverage.xml
 	cd $(EXAMPLE) && ../../$(BIN)/bandit -q -r cardiorisk -f sarif -o reports/bandit.sarif
+	$(BIN)/techfile sbom $(EXAMPLE) --lock $(EXAMPLE)/requirements.lock --out $(EXAMPLE)/reports/sbom.json
+	$(BIN)/techfile security docs $(EXAMPLE) --out $(EXAMPLE)/reports/security
+	test -f $(EXAMPLE)/keys/release-root.pem || \
+		$(RELEASE_ENV) $(BIN)/techfile release keygen $(EXAMPLE)/keys/release-root.pem
+	test -f $(EXAMPLE)/keys/release-online.pem || \
+		$(RELEASE_ENV) $(BIN)/techfile release keygen $(EXAMPLE)/keys/release-online.pem
+	$(RELEASE_ENV) $(BIN)/techfile release root $(RELEASE)/root.json --expires 2031-12-31 \
+		--key root=$(EXAMPLE)/keys/release-root.pem \
+		--key targets,snapshot,timestamp=$(EXAMPLE)/keys/release-online.pub.pem
+	$(RELEASE_ENV) $(BIN)/techfile release sign $(RELEASE)/bundle --root $(RELEASE)/root.json \
+		--key $(EXAMPLE)/keys/release-online.pem --counter 1 --expires 90d --label 1.0.0 \
+		--file $(EXAMPLE)/reports/sbom.json --file $(EXAMPLE)/model/model.json
+	$(BIN)/techfile release verify $(RELEASE)/bundle --trusted-root $(RELEASE)/root.json \
+		--state $(RELEASE)/device-state
 	test -f $(EXAMPLE)/keys/evidence.key || $(DEMO_ENV) $(BIN)/techfile keys new $(EXAMPLE)
 	$(DEMO_ENV) $(BIN)/techfile evidence collect $(EXAMPLE)
+	$(BIN)/techfile risk check $(EXAMPLE)
+	$(DEMO_ENV) $(BIN)/techfile risk record $(EXAMPLE)
 	$(BIN)/techfile evidence verify $(EXAMPLE)
 	$(BIN)/techfile gaps $(EXAMPLE); test $$? -le 1
 	$(BIN)/techfile build $(EXAMPLE) --out $(EXAMPLE)/out --format html,pdf,docx,xlsx
+	$(BIN)/techfile risk matrix $(EXAMPLE) --out $(EXAMPLE)/out
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .

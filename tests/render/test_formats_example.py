@@ -8,11 +8,10 @@ build in another process (another hash seed) must give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import docx
@@ -33,29 +32,15 @@ runner = CliRunner()
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    # The outer run's coverage settings must not leak into the example's own run.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COV_CORE")}
-    return subprocess.run(args, cwd=cwd, env=env, check=False, capture_output=True, timeout=600)  # noqa: S603  # our own interpreter
+    return subprocess.run(args, cwd=cwd, check=False, capture_output=True, timeout=600)  # noqa: S603  # fixed tools and our own interpreter
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("example") / "cardiorisk"
-    shutil.copytree(
-        EXAMPLE, root, ignore=shutil.ignore_patterns("reports", "evidence", "keys", "__pycache__")
-    )
-    (root / "reports").mkdir()
-    python = sys.executable
-    _run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junitxml=reports/junit.xml",
-          "--cov=cardiorisk", "--cov-report=xml:reports/coverage.xml"], root)  # fmt: skip
-    _run([python, "-m", "bandit", "-q", "-r", "cardiorisk", "-f", "sarif",
-          "-o", "reports/bandit.sarif"], root)  # fmt: skip
-    for report in ("junit.xml", "coverage.xml", "bandit.sarif"):
-        assert (root / "reports" / report).is_file(), report
-    for command in (["keys", "new", str(root)], ["evidence", "collect", str(root)]):
-        result = runner.invoke(app, command, env=ENV)
-        assert result.exit_code == 0, result.output
-    return root
+def project(
+    tmp_path_factory: pytest.TempPathFactory,
+    example_with_evidence_in: Callable[[Path, Mapping[str, str]], Path],
+) -> Path:
+    return example_with_evidence_in(tmp_path_factory.mktemp("example"), ENV)
 
 
 @pytest.fixture(scope="module")
