@@ -19,9 +19,8 @@ from rich.progress import Progress as Bar
 from rich.table import Table
 from rich.text import Text
 
-from techfile.catalog import load_catalog
 from techfile.cli._app import EXIT_FOUND, app, err, out, reporting
-from techfile.cli._keys import passphrase
+from techfile.cli._recording import find_manifest, record_draft
 from techfile.datagov import (
     DatagovReport,
     Progress,
@@ -33,9 +32,8 @@ from techfile.datagov import (
     profile_file,
     report_json,
 )
-from techfile.errors import InputError
-from techfile.evidence import FolderStore, load_signer, sign_draft, subject_of
-from techfile.project import MANIFEST_NAME, Manifest, load_manifest
+from techfile.evidence import subject_of
+from techfile.project import Manifest
 
 __all__ = ["datagov_command"]
 
@@ -87,7 +85,7 @@ def datagov_command(  # noqa: PLR0913  # one option per column role, all keyword
     Exits 0 without findings, 1 with findings (any severity), 2 for bad input.
     """
     with reporting():
-        manifest = _manifest(project, required=record)
+        manifest = find_manifest(project, required=record)
         roles = Roles(split, id_column, label, tuple(group or ()), time, tuple(exclude or ()))
         with _bar() as progress:
             report = profile_file(
@@ -104,22 +102,8 @@ def datagov_command(  # noqa: PLR0913  # one option per column role, all keyword
         raise typer.Exit(EXIT_FOUND)
 
 
-def _manifest(project: Path | None, *, required: bool) -> Manifest | None:
-    if project is not None:
-        return load_manifest(project)
-    if Path(MANIFEST_NAME).is_file():
-        return load_manifest(Path(MANIFEST_NAME))
-    if required:
-        msg = f"--record needs a project: no {MANIFEST_NAME} here; pass --project DIR"
-        raise InputError(msg)
-    return None
-
-
 def _record(manifest: Manifest, table: Path, report: DatagovReport) -> str:
-    signer = load_signer(manifest.root / manifest.evidence.key, passphrase(confirm=False))
-    draft = evidence_draft(report, subject_of(table, manifest.root))
-    envelope = sign_draft(draft, signer, catalog=load_catalog())
-    return FolderStore(manifest.root / manifest.evidence.folder).put([envelope])[0]
+    return record_draft(manifest, evidence_draft(report, subject_of(table, manifest.root)))
 
 
 @contextmanager

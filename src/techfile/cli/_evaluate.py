@@ -18,10 +18,8 @@ from rich.progress import Progress as Bar
 from rich.table import Table
 from rich.text import Text
 
-from techfile.catalog import load_catalog
 from techfile.cli._app import EXIT_FOUND, app, err, out, reporting
-from techfile.cli._keys import passphrase
-from techfile.errors import InputError
+from techfile.cli._recording import find_manifest, record_draft
 from techfile.evaluate import (
     DEFAULT_REPLICATES,
     DEFAULT_SEED,
@@ -41,8 +39,8 @@ from techfile.evaluate import (
     read_table,
     report_json,
 )
-from techfile.evidence import FolderStore, load_signer, sign_draft, subject_of
-from techfile.project import MANIFEST_NAME, Manifest, atomic_write_bytes, load_manifest
+from techfile.evidence import subject_of
+from techfile.project import Manifest, atomic_write_bytes
 
 __all__ = ["evaluate_command"]
 
@@ -112,7 +110,7 @@ def evaluate_command(  # noqa: PLR0913  # one option per column role and setting
     input.
     """
     with reporting():
-        manifest = _manifest(project, required=record)
+        manifest = find_manifest(project, required=record)
         plan = manifest.evaluation if manifest else None
         groups = tuple(dict.fromkeys((*(group or ()), *(plan.group_columns() if plan else ()))))
         columns = Columns(label, score, prediction, id_column, groups, positive, score_kind)
@@ -136,23 +134,8 @@ def evaluate_command(  # noqa: PLR0913  # one option per column role and setting
         raise typer.Exit(EXIT_FOUND)
 
 
-def _manifest(project: Path | None, *, required: bool) -> Manifest | None:
-    if project is not None:
-        return load_manifest(project)
-    if Path(MANIFEST_NAME).is_file():
-        return load_manifest(Path(MANIFEST_NAME))
-    if required:
-        msg = f"--record needs a project: no {MANIFEST_NAME} here; pass --project DIR"
-        raise InputError(msg)
-    return None
-
-
 def _record(manifest: Manifest, table: Path, report: EvaluationReport) -> str:
-    subject = subject_of(table, manifest.root)
-    signer = load_signer(manifest.root / manifest.evidence.key, passphrase(confirm=False))
-    draft = evidence_draft(report, subject)
-    envelope = sign_draft(draft, signer, catalog=load_catalog())
-    return FolderStore(manifest.root / manifest.evidence.folder).put([envelope])[0]
+    return record_draft(manifest, evidence_draft(report, subject_of(table, manifest.root)))
 
 
 def _figures(report: EvaluationReport, folder: Path, *, png: bool) -> list[Path]:

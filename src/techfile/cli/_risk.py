@@ -8,10 +8,8 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from techfile.catalog import load_catalog
 from techfile.cli._app import EXIT_FOUND, app, out, reporting
-from techfile.cli._keys import passphrase
-from techfile.evidence import FolderStore, load_signer, sign_draft
+from techfile.cli._recording import record_draft
 from techfile.project import atomic_write_bytes
 from techfile.risk import (
     ProjectRisks,
@@ -127,9 +125,7 @@ def record_command(project: _Project = Path(), vulnerabilities: _Vulns = None) -
         result = check_project(project, vulnerabilities=vulnerabilities)
         manifest = result.manifest
         draft = risk_draft(result)
-        signer = load_signer(manifest.root / manifest.evidence.key, passphrase(confirm=False))
-        envelope = sign_draft(draft, signer, catalog=load_catalog())
-        digest = FolderStore(manifest.root / manifest.evidence.folder).put([envelope])[0]
+        digest = record_draft(manifest, draft)
     typer.echo(f"recorded {digest} ({draft.outcome.value}): {draft.summary}")
     if not result.report.ok:
         raise typer.Exit(EXIT_FOUND)
