@@ -320,10 +320,15 @@ def test_append_refuses_a_missing_log_or_key(tmp_path: Path) -> None:
 
 def _tamper_leaf(tmp_path: Path, index: int) -> None:
     with sqlite3.connect(tmp_path / "decisions.db") as db:
-        db.execute("DROP TRIGGER decisionlog_leaves_no_update")  # as anyone with file access can
+        db.execute("DROP TRIGGER decisionlog_tiles_no_update")  # as anyone with file access can
+        first, joined = db.execute(
+            "SELECT first, leaves FROM decisionlog_tiles WHERE first <= ? ORDER BY first DESC",
+            (index,),
+        ).fetchone()
+        leaves = joined.split(b"\n")
+        leaves[index - first] = b'{"kind":"decision","record_digest":"' + b"0" * 64 + b'"}'
         db.execute(
-            "UPDATE decisionlog_leaves SET data = CAST(? AS BLOB) WHERE idx = ?",
-            ('{"kind":"decision","record_digest":"' + "0" * 64 + '"}', index),
+            "UPDATE decisionlog_tiles SET leaves = ? WHERE first = ?", (b"\n".join(leaves), first)
         )
 
 

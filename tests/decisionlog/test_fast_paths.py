@@ -20,6 +20,7 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,7 @@ from techfile.decisionlog import (
     Tombstone,
     merkle,
 )
+from techfile.decisionlog import _tiles as tiles
 from techfile.decisionlog._acks import Committed
 from techfile.decisionlog._batcher import Batcher
 from techfile.decisionlog._reads import TreeReader
@@ -227,15 +229,15 @@ def test_proofs_are_those_computed_node_by_node(tmp_path: Path, size: int) -> No
         signed = log.checkpoint()
         reference = SqliteStore(tmp_path / "decisions.db")
         try:
-            root = merkle.root_from(size, reference.node)
+            root = merkle.root_from(size, partial(tiles.node, reference))
             assert signed.checkpoint.root_hash == root
             for index in [*range(size), *range(0, size, 7)]:  # again: upper levels from memory
                 proof = log.prove(index)
-                expected = merkle.inclusion_proof_from(index, size, reference.node)
+                expected = merkle.inclusion_proof_from(index, size, partial(tiles.node, reference))
                 assert list(proof.hashes) == expected
-                assert proof.leaf == reference.leaves(index, index + 1)[0][1]
+                assert proof.leaf == tiles.leaves(reference, index, index + 1)[0][1]
             for old in range(1, size + 1):
-                expected = merkle.consistency_proof_from(old, size, reference.node)
+                expected = merkle.consistency_proof_from(old, size, partial(tiles.node, reference))
                 assert list(log.consistency(old, size).hashes) == expected
         finally:
             reference.close()
@@ -252,11 +254,13 @@ def test_upper_levels_kept_in_memory_stay_within_budget(tmp_path: Path) -> None:
         for size in (3, 17, 40):  # the tree grows: lower levels are dropped as it does
             for index in range(size):
                 leaf, hashes = reader.inclusion(index, size)
-                assert hashes == merkle.inclusion_proof_from(index, size, store.node)
+                assert hashes == merkle.inclusion_proof_from(
+                    index, size, partial(tiles.node, store)
+                )
         assert reader.lowest_level == 4  # 2 * (40 >> 4) == 4 <= 6 < 2 * (40 >> 3)
         assert reader.kept <= 6
         assert [tuple(reader.inclusion(index, 40)[1]) for index in range(40)] == expected
-        assert leaf == store.leaves(39, 40)[0][1]
+        assert leaf == tiles.leaves(store, 39, 40)[0][1]
 
 
 def test_a_missing_node_is_a_store_error(tmp_path: Path) -> None:
@@ -266,9 +270,11 @@ def test_a_missing_node_is_a_store_error(tmp_path: Path) -> None:
             log.record_decision(_decision(n))
         log.checkpoint()
         with sqlite3.connect(tmp_path / "d.db") as db:
-            db.execute("DROP TRIGGER decisionlog_leaves_no_update")
-            # Node (1, 2) is kept with leaf 5, after its leaf hash: cut it off.
-            db.execute("UPDATE decisionlog_leaves SET hashes = substr(hashes, 1, 32) WHERE idx = 5")
+            db.execute("DROP TRIGGER decisionlog_tiles_no_update")
+            # Node (1, 2) is kept with leaf 5, alone in its tile, after its leaf hash: cut it off.
+            db.execute(
+                "UPDATE decisionlog_tiles SET hashes = substr(hashes, 1, 32) WHERE first = 5"
+            )
         for reader in (log, DecisionLog(SqliteStore(tmp_path / "d.db"), key)):
             with pytest.raises(StoreError, match=r"tree node \(1, 2\)"):
                 reader.prove(6)

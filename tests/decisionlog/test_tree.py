@@ -5,17 +5,20 @@ each with the last leaf it covers, and proofs from them verify for any size and 
 from __future__ import annotations
 
 import itertools
+from functools import partial
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from techfile.decisionlog import _tiles as tiles
 from techfile.decisionlog import merkle
 from techfile.decisionlog._ingest import Entry, commit_batch
 from techfile.decisionlog._tree import frontier, grow, holder, row_levels
 from techfile.decisionlog.store import SqliteStore
 
-LEAVES = [merkle.leaf_hash(i.to_bytes(4, "big")) for i in range(12 * 70)]
+DATA = [str(i).encode() for i in range(12 * 70)]  # stored leaves hold no line feed (_tiles)
+LEAVES = [merkle.leaf_hash(data) for data in DATA]
 """Enough leaves for the largest batches drawn: 12 batches of 70."""
 batches = st.lists(st.integers(1, 70), min_size=1, max_size=12)
 
@@ -90,19 +93,20 @@ def test_store_proofs_verify_for_any_size_and_index(sizes: list[int], data: st.D
     try:
         size = 0
         for count in sizes:
-            entries = [Entry(i.to_bytes(4, "big")) for i in range(size, size + count)]
+            entries = [Entry(data) for data in DATA[size : size + count]]
             committed = commit_batch(store, entries)
             assert committed.first_index == size
             assert list(committed.leaf_hashes) == LEAVES[size : size + count]
             size += count
-        root = merkle.root_from(size, store.node)
+        node = partial(tiles.node, store)
+        root = merkle.root_from(size, node)
         assert root == merkle.root_hash(LEAVES[:size])
         index = data.draw(st.integers(0, size - 1), label="index")
-        proof = merkle.inclusion_proof_from(index, size, store.node)
+        proof = merkle.inclusion_proof_from(index, size, node)
         merkle.verify_inclusion(LEAVES[index], index, size, proof, root)
         old = data.draw(st.integers(1, size), label="old size")
-        old_root = merkle.root_from(old, store.node)
-        consistency = merkle.consistency_proof_from(old, size, store.node)
+        old_root = merkle.root_from(old, node)
+        consistency = merkle.consistency_proof_from(old, size, node)
         merkle.verify_consistency(old, size, old_root, root, consistency)
     finally:
         store.close()

@@ -1,8 +1,8 @@
 """The audit of a stored decision log: recompute everything, compare with what was signed.
 
-This module owns the audit walk and its result. It reads every leaf once, in order, with
-the subtree hashes stored beside it (`techfile.decisionlog._tree`), and the payloads beside
-them, in chunks of rows, and:
+This module owns the audit walk and its result. It reads every leaf once, in order, from
+the tiles that keep it with the subtree hashes that end at it (`techfile.decisionlog._tiles`),
+and the payloads beside them, in chunks of 1,024 leaves, and:
 
 1. replays the appends: recomputes each leaf hash and every perfect subtree as it completes,
    and compares them with the hashes stored with the leaf (level 0 is its leaf hash);
@@ -26,12 +26,13 @@ from operator import itemgetter
 from typing import Final, Literal
 
 from techfile.decisionlog._progress import Progress, no_progress
+from techfile.decisionlog._tiles import SEPARATOR, TILE_WIDTH, rows_at, unpack
 from techfile.decisionlog._tree import grow
 from techfile.decisionlog.checkpoint import Checkpoint, VerifierKey, open_checkpoint
 from techfile.decisionlog.errors import CheckpointError, RecordError, VerificationError
 from techfile.decisionlog.merkle import HASH_SIZE, node_hash, root_from
 from techfile.decisionlog.records import COMMITMENT_FORM, Tombstone, parse_leaf
-from techfile.decisionlog.store.interface import LeafRow, LogStore, PayloadRow
+from techfile.decisionlog.store.interface import LeafRow, LogStore, PayloadRow, TileRow
 
 __all__ = ["AuditFailed", "AuditPassed", "AuditResult", "Part", "audit_store"]
 
@@ -58,7 +59,7 @@ def _commit_to(datas: Sequence[bytes], payloads: Sequence[PayloadRow]) -> bool:
     if len(datas) != len(payloads):  # tombstones or erased payloads among them
         return False
     sha256 = hashlib.sha256
-    digests = [sha256(salt + record).hexdigest() for _, record, salt in payloads]
+    digests = [sha256(body).hexdigest() for _, body in payloads]
     # Each leaf ends with its 64 hex digits and '"}' (COMMITMENT_FORM).
     tails = b"".join([data[-66:] for data in datas])
     if tails != ('"}'.join(digests) + '"}').encode():
@@ -204,6 +205,37 @@ class _Walk:
             self.claims.checked += 1
         self.claims.last_good = size
 
+    def tiles(
+        self, start: int, end: int, tiles: Sequence[TileRow], payloads: Sequence[PayloadRow]
+    ) -> bool:
+        """Check the leaves ``[start, end)`` as whole tiles, if all is well; False otherwise.
+
+        The hot path of an intact log: the leaf data is split out of the tiles, the hashes
+        recomputed for the whole range and compared with the stored ones as one byte string,
+        and the leaves checked against their payloads as `_commit_to` does. False (nothing
+        recorded) when the tiles do not cover the range exactly or anything does not match;
+        the caller then checks leaf by leaf (`chunk`) to name the first problem.
+        """
+        datas: list[bytes] = []
+        at = start
+        for first, upto, _, joined in tiles:
+            if first != at or not 0 < upto - first <= TILE_WIDTH:
+                return False
+            datas += joined.split(SEPARATOR)
+            at = upto
+        if at != end or len(datas) != end - start:
+            return False
+        sha256 = hashlib.sha256
+        hashes = [sha256(_LEAF_PREFIX + data).digest() for data in datas]
+        expected, stack = grow(start, self.stack, hashes)
+        if b"".join(expected) != b"".join([tile[2] for tile in tiles]):
+            return False
+        if not _commit_to(datas, payloads):
+            return False
+        self.stack = stack
+        self.check_root(end)
+        return True
+
     def chunk(self, rows: Sequence[LeafRow], payloads: Sequence[PayloadRow]) -> None:
         """Check consecutive leaves, replaying their appends, then the roots signed at the end.
 
@@ -223,7 +255,7 @@ class _Walk:
         if expected != stored:
             bad = next(at for at, (e, f) in enumerate(zip(expected, stored, strict=True)) if e != f)
         if not _commit_to(datas[:bad], payloads):
-            digests = {index: sha256(salt + record).hexdigest() for index, record, salt in payloads}
+            digests = {index: sha256(body).hexdigest() for index, body in payloads}
             heads = _COMMITMENT_HEADS
             for index, data, _ in rows[:bad]:
                 digest = digests.get(index)
@@ -274,7 +306,7 @@ class _Walk:
         raise _fail(index, Part.LEAF, f"leaf {index} does not match its stored hash")
 
     def _stored(self, leaf: int, level: int) -> bytes:
-        found = self.store.rows_at([leaf])
+        found = rows_at(self.store, [leaf])
         at = level * HASH_SIZE
         return bytes(found[0][2][at : at + HASH_SIZE]) if found else b""
 
@@ -302,8 +334,13 @@ def _walk(store: LogStore, claims: _Claims, progress: Progress) -> int:
     )
     start = 0
     for end in ends if size else []:
-        rows = store.rows(start, end)
+        tiles = store.tiles(start, end)
         payloads = store.payloads(start, end)
+        if walk.tiles(start, end, tiles, payloads):
+            progress(end, size)
+            start = end
+            continue
+        rows = [row for tile in tiles for row in unpack(tile) if start <= row[0] < end]
         missing = None
         # Indices are unique and in order: all are there when the count and the last match.
         if len(rows) != end - start or rows[-1][0] != end - 1:

@@ -2,8 +2,9 @@
 
 This module owns what one commit of the log's writer does, with the store passed in: it
 refuses an erasure whose payload is already gone (or erased twice in one batch), computes
-every subtree the new leaves complete from the O(log n) frontier (`_tree.grow`), and writes
-it all with one `LogStore.append`, which is one transaction.
+every subtree the new leaves complete from the O(log n) frontier (`_tree.grow`), cuts the
+leaves into tiles (`_tiles.pack`), and writes it all with one `LogStore.append`, which is one
+transaction.
 
 An `Appender` remembers the size and frontier its last commit left, so a batch costs no reads
 of the tree. That memory is only a guess: the store refuses a batch that does not start at its
@@ -20,6 +21,7 @@ from operator import itemgetter
 from typing import Final, NamedTuple
 
 from techfile.decisionlog._acks import Committed
+from techfile.decisionlog._tiles import node, pack
 from techfile.decisionlog._tree import frontier, grow
 from techfile.decisionlog.errors import RecordError
 from techfile.decisionlog.store.interface import Batch, LogStore, StoreConflictError
@@ -76,7 +78,7 @@ class _Tip(NamedTuple):
 
 def _read_tip(store: LogStore) -> _Tip:
     size = store.size()
-    return _Tip(size, [store.node(level, index) for level, index in frontier(size)])
+    return _Tip(size, [node(store, level, index) for level, index in frontier(size)])
 
 
 def _refusals(store: LogStore, entries: Sequence[Entry]) -> dict[int, Error]:
@@ -122,7 +124,8 @@ def _commit(store: LogStore, entries: Sequence[Entry], tip: _Tip) -> tuple[Commi
         indices = [size + at for at in kept]
         records = [records[at] for at in kept]
         salts = [salts[at] for at in kept]
-    store.append(Batch(size, leaves, rows, indices, records, salts, erasures))
+    bodies = list(map(bytes.__add__, salts, records))  # type: ignore[arg-type]  # no None left
+    store.append(Batch(size, *pack(size, leaves, rows), indices, bodies, erasures))
     return Committed(size, hashes, refused), _Tip(size + len(accepted), border)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from techfile.decisionlog._proofs import SignedCheckpoint
 from techfile.decisionlog._reads import TreeReader
+from techfile.decisionlog._tiles import leaves
 from techfile.decisionlog.checkpoint import (
     Checkpoint,
     SignerKey,
@@ -111,7 +112,7 @@ def leaf_at(store: LogStore, index: int) -> bytes:
     """
     if index < 0:
         raise TreeRangeError(f"no entry has the negative index {index}")
-    found = store.leaves(index, index + 1)
+    found = leaves(store, index, index + 1)
     if not found:
         raise TreeRangeError(f"no entry {index}: the log holds {store.size()}")
     return found[0][1]

@@ -10,7 +10,7 @@ both:
   subtrees, and then goes on with what depends on that frontier subtree only: the hash of
   the frontier subtrees to its right, folded, and those to its left, nearest first. That
   tail is computed once per tree size. Siblings at the upper levels come from memory,
-  those below from ONE query (`LogStore.rows_at`) that also reads the leaf;
+  those below from ONE query (`_tiles.rows_at`) that also reads the leaf;
 * the upper levels are kept as one ``bytes`` of 32-byte hashes per level, from the
   lowest level whose nodes, with those above, fit the budget; they are loaded as the tree
   grows (rows of the last leaf of each subtree of that level) and never go stale;
@@ -28,6 +28,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from typing import Final, TypeVar
 
+from techfile.decisionlog._tiles import rows_at
 from techfile.decisionlog._tree import frontier, holder
 from techfile.decisionlog.merkle import HASH_SIZE, SubtreeHash
 from techfile.decisionlog.store.interface import LeafRow, LogStore, MissingDataError
@@ -115,7 +116,7 @@ class TreeReader:
         first = low * HASH_SIZE
         for at in range(0, len(holders), _LOAD_CHUNK):
             wanted = holders[at : at + _LOAD_CHUNK]
-            rows = {row[0]: row[2] for row in self._store.rows_at(wanted)}
+            rows = {row[0]: row[2] for row in rows_at(self._store, wanted)}
             for index, leaf in enumerate(wanted, start=done + at):
                 # The row that ends subtree (low, index) also holds every subtree above it
                 # that ends there, (low + k, index >> k), while index + 1 has trailing zeros.
@@ -176,7 +177,7 @@ class TreeReader:
             else:
                 proof.append(level)
                 wanted.append(holder(level, sibling))
-        rows = {row[0]: row for row in self._store.rows_at(wanted)}
+        rows = {row[0]: row for row in rows_at(self._store, wanted)}
         found = rows.get(index)
         if found is None:
             raise MissingDataError(f"leaf {index} is not stored")
@@ -214,7 +215,7 @@ class TreeReader:
         compute(record)
         if not wanted:
             return compute(lambda level, index: kept[level, index])
-        rows = {row[0]: row for row in self._store.rows_at([holder(*at) for at in wanted])}
+        rows = {row[0]: row for row in rows_at(self._store, [holder(*at) for at in wanted])}
         for level, index in wanted:
             kept[level, index] = _hash_in(rows.get(holder(level, index)), level, index)
         return compute(lambda level, index: kept[level, index])

@@ -31,14 +31,16 @@ from techfile.decisionlog import (
     RetentionPolicy,
     SignerKey,
 )
+from techfile.decisionlog._tiles import hashes_between
+from techfile.decisionlog._tree import holder
 from techfile.decisionlog.store import (
     Batch,
-    LeafRow,
     LogIdentity,
     LogStore,
     Payload,
     PayloadRow,
     StoredCheckpoint,
+    TileRow,
     open_store,
 )
 
@@ -48,7 +50,7 @@ POSTGRES_URL = os.environ.get(
 """The server the ``postgres`` tests use; each test gets its own schema in it."""
 
 ORIGIN = "example.com/cardiorisk/decisions"
-TABLES = ("meta", "leaves", "payloads", "checkpoints")
+TABLES = ("meta", "tiles", "payloads", "checkpoints")
 FAST = Batching(max_entries=64, max_delay_ms=2)
 """Batching for tests that wait on every entry."""
 LONG_AGO = datetime(2020, 1, 1, 8, 30, tzinfo=UTC)
@@ -149,6 +151,44 @@ class Backend:
                     f"DROP TRIGGER IF EXISTS decisionlog_{table}_append_only ON decisionlog_{table}"
                 )
 
+    def tile_of(self, index: int) -> tuple[int, int]:
+        """Return ``(first, upto)`` of the stored tile that holds leaf ``index``."""
+        rows = self.sql(
+            "SELECT first, upto FROM decisionlog_tiles WHERE first <= ? ORDER BY first DESC"
+            " LIMIT 1",
+            (index,),
+        )
+        first, upto = rows[0]
+        assert first <= index < upto, (index, first, upto)
+        return int(first), int(upto)
+
+    def leaf_span(self, index: int) -> tuple[int, tuple[int, int]]:
+        """Return the tile of leaf ``index`` and where its data is in the tile's ``leaves``."""
+        first, _ = self.tile_of(index)
+        joined = bytes(
+            self.sql("SELECT leaves FROM decisionlog_tiles WHERE first = ?", (first,))[0][0]
+        )
+        begin = sum(len(data) + 1 for data in joined.split(b"\n")[: index - first])
+        return first, (begin, begin + len(joined.split(b"\n")[index - first]))
+
+    def node_span(self, level: int, index: int) -> tuple[int, tuple[int, int]]:
+        """Return the tile that keeps subtree ``(level, index)`` and where in its ``hashes``."""
+        leaf = holder(level, index)
+        first, _ = self.tile_of(leaf)
+        at = 32 * (hashes_between(first, leaf) + level)
+        return first, (at, at + 32)
+
+    def replace_leaf(self, index: int, data: bytes) -> None:
+        """Store other data for leaf ``index`` (the triggers must be dropped first)."""
+        first, _ = self.tile_of(index)
+        joined = bytes(
+            self.sql("SELECT leaves FROM decisionlog_tiles WHERE first = ?", (first,))[0][0]
+        )
+        datas = joined.split(b"\n")
+        datas[index - first] = data
+        update = "UPDATE decisionlog_tiles SET leaves = ? WHERE first = ?"
+        self.sql(update, (b"\n".join(datas), first))
+
     def flip(
         self,
         table: str,
@@ -160,14 +200,15 @@ class Backend:
     ) -> int:
         """Flip the lowest bit of byte ``at`` (modulo the length) of one stored value.
 
-        With ``span``, of byte ``span[0] + at`` modulo the span's length: within one hash of
-        a leaf's row of subtree hashes.
+        With ``span``, of byte ``span[0] + at`` modulo the span's length (cut at the value's
+        end): within one leaf's data or one hash of a tile, say.
         """
         query = f"SELECT {column} FROM decisionlog_{table} WHERE {where}"  # noqa: S608 - our names
         rows = self.sql(query, params)
         assert len(rows) == 1, (table, where, params)
         value = bytearray(rows[0][0])
         begin, end = span or (0, len(value))
+        end = min(end, len(value))
         position = begin + at % (end - begin)
         value[position] ^= 0x01
         self.unguard()
@@ -225,21 +266,13 @@ class CountingStore:
         self.calls["append"] += 1
         self.inner.append(batch)
 
-    def leaves(self, start: int, end: int) -> list[tuple[int, bytes]]:
-        self.calls["leaves"] += 1
-        return self.inner.leaves(start, end)
+    def tiles(self, start: int, end: int) -> list[TileRow]:
+        self.calls["tiles"] += 1
+        return self.inner.tiles(start, end)
 
-    def rows(self, start: int, end: int) -> list[LeafRow]:
-        self.calls["rows"] += 1
-        return self.inner.rows(start, end)
-
-    def rows_at(self, indices: Sequence[int]) -> list[LeafRow]:
-        self.calls["rows_at"] += 1
-        return self.inner.rows_at(indices)
-
-    def node(self, level: int, index: int) -> bytes:
-        self.calls["node"] += 1
-        return self.inner.node(level, index)
+    def tiles_at(self, indices: Sequence[int]) -> list[TileRow]:
+        self.calls["tiles_at"] += 1
+        return self.inner.tiles_at(indices)
 
     def payload(self, index: int) -> Payload | None:
         self.calls["payload"] += 1

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from techfile.decisionlog import DecisionLog, leaf_hash
+from techfile.decisionlog import _tiles as tiles
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is pytest's to import
     from .conftest import Backend
@@ -97,7 +98,7 @@ def _check_after_restart(
 ) -> int:
     store = backend.store()
     try:
-        stored = dict(store.leaves(0, store.size()))
+        stored = dict(tiles.leaves(store, 0, store.size()))
     finally:
         store.close()
     missing = [i for i, h in acks.items() if i not in stored or leaf_hash(stored[i]).hex() != h]

@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # the fixtures' types; conftest is pytest's to import
     from .conftest import Backend, MakeDecision, MakeOversight
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+SALT_OF = "SELECT substr(body, 1, 32) FROM decisionlog_payloads WHERE idx = ?"
+"""A stored payload's body is its 32-byte salt, then the record."""
 
 
 def test_erasure_keeps_every_proof_valid(
@@ -38,7 +40,7 @@ def test_erasure_keeps_every_proof_valid(
         log.record_oversight(oversight(3))
         before = log.checkpoint()
         proofs = [log.prove(index) for index in range(13)]
-        salt = backend.sql("SELECT salt FROM decisionlog_payloads WHERE idx = 3")[0][0]
+        salt = backend.sql(SALT_OF, (3,))[0][0]
 
         ack = log.erase(3, reason="GDPR Art 17 request 2026-0007", now=NOW)
 
@@ -46,7 +48,7 @@ def test_erasure_keeps_every_proof_valid(
         assert backend.sql("SELECT COUNT(*) FROM decisionlog_payloads WHERE idx = 3")[0][0] == 0
         assert log.read(3) == Erased(3, Kind.DECISION)
         assert log.read(13) == Tombstone(3, "GDPR Art 17 request 2026-0007", NOW)
-        leaves = b"".join(row[0] for row in backend.sql("SELECT data FROM decisionlog_leaves"))
+        leaves = b"".join(row[0] for row in backend.sql("SELECT leaves FROM decisionlog_tiles"))
         assert bytes(salt).hex().encode() not in leaves
         assert bytes(salt) not in leaves
         for proof in proofs:  # issued before the erasure, still valid
@@ -60,7 +62,7 @@ def test_erasure_keeps_every_proof_valid(
     if backend.name == "sqlite":  # secure_delete: the bytes are gone from the file too
         backend.sql("PRAGMA wal_checkpoint(TRUNCATE)")
         database = Path(backend.url.removeprefix("sqlite:///")).read_bytes()
-        kept = backend.sql("SELECT salt FROM decisionlog_payloads WHERE idx = 5")[0][0]
+        kept = backend.sql(SALT_OF, (5,))[0][0]
         assert bytes(kept) in database  # the search would find a salt that is still there
         assert bytes(salt) not in database
 

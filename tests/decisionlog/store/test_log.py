@@ -25,6 +25,7 @@ from techfile.decisionlog import (
     leaf_hash,
     merkle,
 )
+from techfile.decisionlog import _tiles as tiles
 from techfile.decisionlog.store import MissingDataError
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is pytest's to import
@@ -126,7 +127,7 @@ def test_inclusion_proofs_verify_for_every_entry(backend: Backend, decision: Mak
                 proof = log.prove(index)
                 verified = proof.verify(log.verifier, origin=log.origin)
                 assert verified.checkpoint == signed.checkpoint
-                assert proof.leaf == store.leaves(index, index + 1)[0][1]
+                assert proof.leaf == tiles.leaves(store, index, index + 1)[0][1]
         finally:
             store.close()
 
@@ -175,16 +176,16 @@ def test_appends_write_the_nodes_they_complete(backend: Backend, decision: MakeD
             log.record_decision(decision(n))
     store = backend.store()
     try:
-        leaves = [leaf_hash(data) for _, data in store.leaves(0, 21)]
+        leaves = [leaf_hash(data) for _, data in tiles.leaves(store, 0, 21)]
         for level in range(5):
             width = 1 << level
-            stored = [store.node(level, i) for i in range(21 // width)]
+            stored = [tiles.node(store, level, i) for i in range(21 // width)]
             expected = [
                 merkle.root_hash(leaves[i * width : (i + 1) * width]) for i in range(21 // width)
             ]
             assert stored == expected
             with pytest.raises(MissingDataError):
-                store.node(level, 21 // width)  # not complete: not stored
+                tiles.node(store, level, 21 // width)  # not complete: not stored
     finally:
         store.close()
 
@@ -192,12 +193,12 @@ def test_appends_write_the_nodes_they_complete(backend: Backend, decision: MakeD
 @pytest.mark.parametrize(
     "statement",
     [
-        "UPDATE decisionlog_leaves SET data = ? WHERE idx = 0",
-        "DELETE FROM decisionlog_leaves WHERE idx = 0",
-        "UPDATE decisionlog_leaves SET hashes = ? WHERE idx = 0",
+        "UPDATE decisionlog_tiles SET leaves = ? WHERE first = 0",
+        "DELETE FROM decisionlog_tiles WHERE first = 0",
+        "UPDATE decisionlog_tiles SET hashes = ? WHERE first = 0",
         "UPDATE decisionlog_checkpoints SET note = ?",
         "DELETE FROM decisionlog_checkpoints",
-        "UPDATE decisionlog_payloads SET salt = ?",
+        "UPDATE decisionlog_payloads SET body = ?",
     ],
     ids=lambda s: " ".join(s.split()[:3]),
 )

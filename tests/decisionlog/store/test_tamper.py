@@ -2,7 +2,7 @@
 
 A log of 40 entries (decisions, oversight, an erasure) with five checkpoints is built, then
 one byte of one stored value is flipped at a time, in *every* stored leaf, node (each hash in
-a leaf's row of subtree hashes), checkpoint and payload (at a seeded random position); `audit`
+the tiles' subtree hashes), checkpoint and payload (at a seeded random position); `audit`
 must name the part and the first bad index each time, and pass again once the byte is
 restored. A history rewritten with the log's own key (leaves and nodes recomputed, a fresh
 checkpoint signed) passes a naive audit of the store, but not a consistency proof against a
@@ -18,19 +18,19 @@ from typing import TYPE_CHECKING
 import pytest
 
 from techfile.decisionlog import (
-    Action,
     AuditFailed,
     AuditPassed,
     DecisionLog,
     DecisionRecord,
     InconsistentLogError,
+    OversightRecord,
     Part,
     RootMismatchError,
     SignedCheckpoint,
     leaf_hash,
     records,
 )
-from techfile.decisionlog._tree import grow, holder
+from techfile.decisionlog._tree import grow
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is pytest's to import
     from .conftest import Backend, MakeDecision, MakeOversight
@@ -53,52 +53,65 @@ class Flip:
     span: tuple[int, int] | None = None
 
 
-def _build(log: DecisionLog, decision: MakeDecision, oversight: MakeOversight) -> None:
+def _build(
+    log: DecisionLog, decision: MakeDecision, oversight: MakeOversight, *, grouped: bool = False
+) -> None:
+    """Log 40 entries; ``grouped``: the records up to each checkpoint or oversight record as
+    one group, so that tiles hold many leaves."""
+    group: list[DecisionRecord | OversightRecord] = []
+
+    def flush() -> None:
+        if group:
+            log.record_many(group)
+            group.clear()
+
     for index in range(SIZE):
         if index == SIZE - 3:
+            flush()
             log.erase(ERASED, reason="GDPR Art 17 request 2025-0042")
-        elif index % 6 == 5:
-            log.record_oversight(oversight(index - 1, Action.OVERRIDE))
         else:
-            log.record_decision(decision(index))
+            if index % 6 == 5:
+                flush()  # its decision must be in the log first
+            group.append(oversight(index - 1) if index % 6 == 5 else decision(index))
+        if not grouped or index + 1 in CHECKPOINTS:
+            flush()
         if index + 1 in CHECKPOINTS:
             log.checkpoint()
 
 
 def _flips(backend: Backend) -> list[Flip]:
-    flips = [Flip("leaves", "data", "idx = ?", (i,), Part.LEAF, i) for i in range(SIZE)]
-    flips.extend(
-        Flip(
-            "leaves",
-            "hashes",
-            "idx = ?",
-            (holder(level, i),),
-            Part.NODE,
-            i << level,
-            (32 * level, 32 * level + 32),
-        )
-        for level in range(SIZE.bit_length())
-        for i in range(SIZE >> level)
-    )
+    flips = []
+    for i in range(SIZE):
+        first, span = backend.leaf_span(i)
+        flips.append(Flip("tiles", "leaves", "first = ?", (first,), Part.LEAF, i, span))
+    for level in range(SIZE.bit_length()):
+        for i in range(SIZE >> level):
+            first, span = backend.node_span(level, i)
+            flips.append(
+                Flip("tiles", "hashes", "first = ?", (first,), Part.NODE, i << level, span)
+            )
     flips.extend(
         Flip("checkpoints", "note", "size = ?", (size,), Part.CHECKPOINT, size - 1)
         for size in CHECKPOINTS
     )
     flips.extend(
-        Flip("payloads", column, "idx = ?", (index,), Part.PAYLOAD, index)
+        Flip("payloads", "body", "idx = ?", (index,), Part.PAYLOAD, index, span)
         for (index,) in backend.sql("SELECT idx FROM decisionlog_payloads ORDER BY idx")
-        for column in ("record", "salt")
+        for span in ((0, 32), (32, 1 << 16))  # the salt, then the record
     )
     return flips
 
 
+@pytest.mark.parametrize("grouped", [False, True], ids=["a tile per entry", "tiles of many"])
 def test_every_flipped_byte_is_found(
-    backend: Backend, decision: MakeDecision, oversight: MakeOversight
+    backend: Backend, decision: MakeDecision, oversight: MakeOversight, *, grouped: bool
 ) -> None:
     rng = random.Random(20250301)  # noqa: S311 - a reproducible choice of byte positions
     with backend.open() as log:
-        _build(log, decision, oversight)
+        _build(log, decision, oversight, grouped=grouped)
         assert log.audit() == AuditPassed(SIZE, len(CHECKPOINTS))
+        tiles = backend.sql("SELECT count(*) FROM decisionlog_tiles")[0][0]
+        assert tiles < SIZE // 2 if grouped else tiles == SIZE
         flips = _flips(backend)
         nodes = sum(SIZE >> level for level in range(SIZE.bit_length()))
         assert len(flips) == SIZE + nodes + len(CHECKPOINTS) + 2 * (
@@ -137,20 +150,24 @@ def test_a_damaged_checkpoint_names_its_size(
 @pytest.mark.parametrize(
     ("statement", "part", "first_bad_index"),
     [
-        ("DELETE FROM decisionlog_leaves WHERE idx = 17", Part.LEAF, 17),
-        ("DELETE FROM decisionlog_leaves WHERE idx >= 35", Part.LEAF, 35),
+        ("DELETE FROM decisionlog_tiles WHERE first = 17", Part.LEAF, 17),
+        ("DELETE FROM decisionlog_tiles WHERE first >= 35", Part.LEAF, 35),
         (  # node (3, 2) is kept with leaf 23, after the hashes of levels 0 to 2
-            "UPDATE decisionlog_leaves SET hashes = substr(hashes, 1, 96) WHERE idx = 23",
+            "UPDATE decisionlog_tiles SET hashes = substr(hashes, 1, 96) WHERE first = 23",
             Part.NODE,
             16,
         ),
         ("DELETE FROM decisionlog_payloads WHERE idx = 9", Part.PAYLOAD, 9),
         ("UPDATE decisionlog_checkpoints SET size = 8 WHERE size = 7", Part.CHECKPOINT, 7),
-        ("UPDATE decisionlog_leaves SET idx = idx + 100 WHERE idx = 39", Part.LEAF, 39),
+        (
+            "UPDATE decisionlog_tiles SET first = first + 100, upto = upto + 100 WHERE first = 39",
+            Part.LEAF,
+            39,
+        ),
         (
             (
-                "INSERT INTO decisionlog_payloads (idx, record, salt)"
-                " SELECT 4, record, salt FROM decisionlog_payloads WHERE idx = 0"
+                "INSERT INTO decisionlog_payloads (idx, body)"
+                " SELECT 4, body FROM decisionlog_payloads WHERE idx = 0"
             ),
             Part.PAYLOAD,
             ERASED,
@@ -187,18 +204,19 @@ def _rewrite_history(
     backend: Backend, index: int, forgery: DecisionRecord, *, keep_checkpoints: bool
 ) -> None:
     """Replace one record, its leaf and every node over it, as an insider with the key could."""
-    rows = backend.sql("SELECT idx, data FROM decisionlog_leaves ORDER BY idx")
-    leaves = [bytes(data) for _, data in rows]
+    rows = backend.sql("SELECT first, upto, leaves FROM decisionlog_tiles ORDER BY first")
+    leaves = [data for *_, joined in rows for data in bytes(joined).split(b"\n")]
     record, salt = records.record_json(forgery), records.new_salt()
     forged = records.commitment_leaf(records.Kind.DECISION, record, salt)
     leaves[index] = forged
     hashes, _ = grow(0, [], [leaf_hash(data) for data in leaves])
     backend.unguard()
-    backend.sql("UPDATE decisionlog_leaves SET data = ? WHERE idx = ?", (forged, index))
-    update = "UPDATE decisionlog_payloads SET record = ?, salt = ? WHERE idx = ?"
-    backend.sql(update, (record, salt, index))
-    for leaf, row in enumerate(hashes):
-        backend.sql("UPDATE decisionlog_leaves SET hashes = ? WHERE idx = ?", (row, leaf))
+    backend.replace_leaf(index, forged)
+    update = "UPDATE decisionlog_payloads SET body = ? WHERE idx = ?"
+    backend.sql(update, (salt + record, index))
+    for first, upto, _ in rows:
+        joined = b"".join(hashes[first:upto])
+        backend.sql("UPDATE decisionlog_tiles SET hashes = ? WHERE first = ?", (joined, first))
     if not keep_checkpoints:
         backend.sql("DELETE FROM decisionlog_checkpoints")
 

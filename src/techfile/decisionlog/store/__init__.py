@@ -22,6 +22,7 @@ from techfile.decisionlog.store.interface import (
     StoreConflictError,
     StoredCheckpoint,
     StoreError,
+    TileRow,
 )
 from techfile.decisionlog.store.sqlite import SqliteStore
 
@@ -38,6 +39,7 @@ __all__ = [
     "StoreConflictError",
     "StoreError",
     "StoredCheckpoint",
+    "TileRow",
     "open_store",
     "sqlite_path",
 ]

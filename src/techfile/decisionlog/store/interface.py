@@ -3,14 +3,18 @@
 A `LogStore` is dumb, durable and append-only. It does no Merkle maths (the log computes the
 nodes, `techfile.decisionlog._tree`) and it enforces these rules:
 
-* `LogStore.append` writes one `Batch` (leaves with the subtree hashes that end at each, see
-  `techfile.decisionlog._tree`, payloads and erasures) in ONE durable transaction, and only if
+* `LogStore.append` writes one `Batch` (tiles of leaves with the subtree hashes that end at
+  each, payloads and erasures) in ONE durable transaction, and only if
   the batch starts at the current size; when it returns, the batch survives a crash;
 * a stored leaf (with its hashes) or checkpoint is never rewritten or deleted; only a
   payload (the record and its salt) may be deleted, and only together with the tombstone
   leaf that records it;
-* every read is one query: `LogStore.rows_at` serves all the rows a proof needs at once,
-  `LogStore.rows` a range of them for the audit.
+* every read is one query: `LogStore.tiles_at` serves all the tiles a proof needs at once,
+  `LogStore.tiles` a range of them for the audit.
+
+Leaves are stored in tiles of up to 64 consecutive leaves per row, with the subtree hashes
+that end at each (`techfile.decisionlog._tiles`); payloads one row per entry, so that an
+erasure deletes its own.
 
 Errors::
 
@@ -32,6 +36,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeAlias
 
 from techfile.decisionlog.errors import LogError
+from techfile.decisionlog.records import SALT_SIZE
 
 __all__ = [
     "BackendUnavailableError",
@@ -45,6 +50,7 @@ __all__ = [
     "StoreConflictError",
     "StoreError",
     "StoredCheckpoint",
+    "TileRow",
 ]
 
 
@@ -89,42 +95,70 @@ class Payload:
     salt: bytes
     """The commitment's random salt."""
 
+    @property
+    def body(self) -> bytes:
+        """The salt followed by the record, as stored and as the commitment hashes them."""
+        return self.salt + self.record
+
+    @classmethod
+    def from_row(cls, row: PayloadRow) -> Payload:
+        """Split a stored ``(index, body)`` into the record and its salt."""
+        index, body = row
+        return cls(index, bytes(body[SALT_SIZE:]), bytes(body[:SALT_SIZE]))
+
 
 LeafRow: TypeAlias = tuple[int, bytes, bytes]
-"""A stored leaf: ``(index, data, hashes)``, ``hashes`` being the subtree hashes that end at it
-(its leaf hash first; see `techfile.decisionlog._tree`)."""
+"""One leaf as proofs read it: ``(index, data, hashes)``, ``hashes`` being the subtree hashes
+that end at it (its leaf hash first; see `techfile.decisionlog._tree`)."""
 
-PayloadRow: TypeAlias = tuple[int, bytes, bytes]
-"""A payload as batches write and range reads return it: ``(index, record, salt)`` (plain
-tuples: one per entry)."""
+TileRow: TypeAlias = tuple[int, int, bytes, bytes]
+"""A stored tile: ``(first, upto, hashes, leaves)``, the leaves ``[first, upto)`` with their
+subtree hashes concatenated and their data joined by line feeds (see
+`techfile.decisionlog._tiles`)."""
+
+PayloadRow: TypeAlias = tuple[int, bytes]
+"""A payload as range reads return it: ``(index, body)``, the body being the salt followed
+by the record (`Payload.body`)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """Everything one append writes, in one transaction."""
+    """Everything one append writes, in one transaction.
+
+    The leaves come as the four columns of their tiles and the payloads as two columns, not
+    a tuple per row: a batch of 10,000 records makes no 10,000 objects just to be taken apart
+    again by the store.
+    """
 
     first_index: int
     """The index of the first leaf; must equal the store's size when written."""
-    leaves: Sequence[bytes]
-    """The leaf data, in log order."""
+    firsts: Sequence[int]
+    """The index of each tile's first leaf (`techfile.decisionlog._tiles.pack`)."""
+    uptos: Sequence[int]
+    """The index after each tile's last leaf."""
     hashes: Sequence[bytes]
-    """Per leaf, the hashes of the subtrees that end at it, its leaf hash first."""
+    """Each tile's subtree hashes, leaf by leaf, concatenated."""
+    leaves: Sequence[bytes]
+    """Each tile's leaf data, joined by line feeds."""
     payload_indices: Sequence[int] = ()
     """The indices of the new decision and oversight records, which have payloads."""
-    records: Sequence[bytes] = ()
-    """The canonical JSON of each of those records, in the same order."""
-    salts: Sequence[bytes] = ()
-    """The commitment salt of each of those records, in the same order. The payloads come
-    as three columns, not a tuple per row: a batch of 10,000 records makes no 10,000 objects
-    just to be taken apart again by the store."""
+    bodies: Sequence[bytes] = ()
+    """The salt and canonical JSON of each of those records (`Payload.body`), in order."""
     erasures: Sequence[int] = ()
     """Earlier indices whose payloads are deleted (their tombstones are among the leaves)."""
 
     def __post_init__(self) -> None:
-        if len(self.leaves) != len(self.hashes):
-            raise ValueError(f"{len(self.leaves)} leaves but {len(self.hashes)} rows of hashes")
-        if not len(self.payload_indices) == len(self.records) == len(self.salts):
-            raise ValueError("payloads need one index, record and salt each")
+        if not len(self.firsts) == len(self.uptos) == len(self.hashes) == len(self.leaves):
+            raise ValueError("tiles need one first, upto, hashes and leaves each")
+        if self.firsts and self.firsts[0] != self.first_index:
+            raise ValueError("the first tile must start at the batch's first index")
+        if len(self.payload_indices) != len(self.bodies):
+            raise ValueError("payloads need one index and body each")
+
+    @property
+    def end(self) -> int:
+        """The store's size once the batch is written."""
+        return self.uptos[-1] if self.uptos else self.first_index
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,24 +201,16 @@ class LogStore(Protocol):
         """
         ...
 
-    def leaves(self, start: int, end: int) -> list[tuple[int, bytes]]:
-        """Return the stored ``(index, data)`` of the leaves in ``[start, end)``, in order."""
-        ...
+    def tiles(self, start: int, end: int) -> list[TileRow]:
+        """Return, in order and in one query, the stored tiles that hold leaves in ``[start, end)``.
 
-    def rows(self, start: int, end: int) -> list[LeafRow]:
-        """Return the stored `LeafRow` of the leaves in ``[start, end)``, in order."""
-        ...
-
-    def rows_at(self, indices: Sequence[int]) -> list[LeafRow]:
-        """Return the stored `LeafRow` of each leaf index given that exists, in one query."""
-        ...
-
-    def node(self, level: int, index: int) -> bytes:
-        """Return one stored subtree hash.
-
-        Raises:
-            MissingDataError: The node is not stored.
+        That is the tile holding ``start`` (the one with the largest ``first <= start``) and
+        every tile whose ``first`` is in ``(start, end)``.
         """
+        ...
+
+    def tiles_at(self, indices: Sequence[int]) -> list[TileRow]:
+        """Return, in one query, the stored tile that holds each leaf index given."""
         ...
 
     def payload(self, index: int) -> Payload | None:

@@ -5,11 +5,11 @@ The tables live in the first schema of the connection's ``search_path`` (choose 
 takes a SHARE ROW EXCLUSIVE lock on the leaves table, which excludes other writers but not
 readers, so the size it reads stays true until COMMIT; ``synchronous_commit`` is forced on,
 so a batch is durable when COMMIT returns. As in SQLite, triggers refuse UPDATE and DELETE on
-leaves (with their hashes), checkpoints and the identity, and UPDATE on payloads. An erased
+tiles (leaves with their hashes), checkpoints and the identity, and UPDATE on payloads. An erased
 payload's row is dead at once but its bytes stay on disk until VACUUM reclaims them: schedule
-VACUUM of ``decisionlog_payloads`` to complete erasures. Leaves are stored with the subtree
-hashes that end at each (`techfile.decisionlog._tree`): a batch writes one row per leaf and
-one per payload.
+VACUUM of ``decisionlog_payloads`` to complete erasures. Leaves are stored in tiles of up
+to 64 with the subtree hashes that end at each (`techfile.decisionlog._tiles`): a batch writes
+one row per 64 leaves or fewer and one per payload.
 """
 
 from __future__ import annotations
@@ -21,34 +21,32 @@ from typing import Final
 import psycopg
 from psycopg.rows import TupleRow
 
-from techfile.decisionlog._tree import holder
-from techfile.decisionlog.merkle import HASH_SIZE
 from techfile.decisionlog.store.interface import (
     Batch,
-    LeafRow,
     LogIdentity,
-    MissingDataError,
     Payload,
     PayloadRow,
     StoreConflictError,
     StoredCheckpoint,
     StoreError,
+    TileRow,
 )
 
 __all__ = ["PostgresStore"]
 
-_SCHEMA_VERSION: Final = "2"
+_SCHEMA_VERSION: Final = "3"
+_TILE: Final = "SELECT first, upto, hashes, leaves FROM decisionlog_tiles"
 _SETUP_LOCK: Final = 0x7465_6368_6669_6C65  # "techfile": serialises concurrent schema set-up
 
 _TABLES: Final = (
     "CREATE TABLE IF NOT EXISTS decisionlog_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     (
-        "CREATE TABLE IF NOT EXISTS decisionlog_leaves (idx BIGINT PRIMARY KEY,"
-        " data BYTEA NOT NULL, hashes BYTEA NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS decisionlog_tiles (first BIGINT PRIMARY KEY,"
+        " upto BIGINT NOT NULL, hashes BYTEA NOT NULL, leaves BYTEA NOT NULL)"
     ),
     (
         "CREATE TABLE IF NOT EXISTS decisionlog_payloads (idx BIGINT PRIMARY KEY,"
-        " record BYTEA NOT NULL, salt BYTEA NOT NULL)"
+        " body BYTEA NOT NULL)"
     ),
     (
         "CREATE TABLE IF NOT EXISTS decisionlog_checkpoints (size BIGINT PRIMARY KEY,"
@@ -62,7 +60,7 @@ _TABLES: Final = (
 )
 _GUARDED: Final = (
     ("meta", "UPDATE OR DELETE"),
-    ("leaves", "UPDATE OR DELETE"),
+    ("tiles", "UPDATE OR DELETE"),
     ("checkpoints", "UPDATE OR DELETE"),
     ("payloads", "UPDATE"),
 )
@@ -102,7 +100,7 @@ class PostgresStore:
 
     def _size(self) -> int:
         row = self._db.execute(
-            "SELECT COALESCE(MAX(idx) + 1, 0) FROM decisionlog_leaves"
+            "SELECT upto FROM decisionlog_tiles ORDER BY first DESC LIMIT 1"
         ).fetchone()
         return int(row[0]) if row is not None else 0
 
@@ -138,21 +136,23 @@ class PostgresStore:
         """Write the batch in one durable transaction (see `LogStore.append`)."""
         first = batch.first_index
         with self._guard("append a batch"), self._db.transaction(), self._db.cursor() as cursor:
-            cursor.execute("LOCK TABLE decisionlog_leaves IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute("LOCK TABLE decisionlog_tiles IN SHARE ROW EXCLUSIVE MODE")
             size = self._size()
             if size != first:
                 raise StoreConflictError(
                     f"batch starts at index {first}, but the log holds {size} leaves"
                 )
-            count = len(batch.leaves)
             writes = (
                 (
-                    "INSERT INTO decisionlog_leaves (idx, data, hashes) VALUES (%s, %s, %s)",
-                    list(zip(range(first, first + count), batch.leaves, batch.hashes, strict=True)),
+                    (
+                        "INSERT INTO decisionlog_tiles (first, upto, hashes, leaves)"
+                        " VALUES (%s, %s, %s, %s)"
+                    ),
+                    list(zip(batch.firsts, batch.uptos, batch.hashes, batch.leaves, strict=True)),
                 ),
                 (
-                    "INSERT INTO decisionlog_payloads (idx, record, salt) VALUES (%s, %s, %s)",
-                    list(zip(batch.payload_indices, batch.records, batch.salts, strict=True)),
+                    "INSERT INTO decisionlog_payloads (idx, body) VALUES (%s, %s)",
+                    list(zip(batch.payload_indices, batch.bodies, strict=True)),
                 ),
                 (
                     "DELETE FROM decisionlog_payloads WHERE idx = %s",
@@ -163,62 +163,40 @@ class PostgresStore:
                 if rows:
                     cursor.executemany(statement, rows)
 
-    def leaves(self, start: int, end: int) -> list[tuple[int, bytes]]:
-        """Return the stored ``(index, data)`` of the leaves in ``[start, end)``, in order."""
+    def tiles(self, start: int, end: int) -> list[TileRow]:
+        """Return the stored tiles that hold leaves in ``[start, end)`` (`LogStore.tiles`)."""
         with self._guard("read leaves"):
             rows = self._db.execute(
-                "SELECT idx, data FROM decisionlog_leaves WHERE idx >= %s AND idx < %s"
-                " ORDER BY idx",
+                f"{_TILE} WHERE first >= (SELECT coalesce(max(first), 0) FROM decisionlog_tiles"  # noqa: S608 - our names
+                " WHERE first <= %s) AND first < %s ORDER BY first",
                 (start, end),
             ).fetchall()
-        return [(int(index), bytes(data)) for index, data in rows]
+        return [(int(a), int(b), bytes(h), bytes(d)) for a, b, h, d in rows]
 
-    def rows(self, start: int, end: int) -> list[LeafRow]:
-        """Return the stored `LeafRow` of the leaves in ``[start, end)``, in order."""
+    def tiles_at(self, indices: Sequence[int]) -> list[TileRow]:
+        """Return the stored tile that holds each leaf index given (`LogStore.tiles_at`)."""
         with self._guard("read leaves"):
             rows = self._db.execute(
-                "SELECT idx, data, hashes FROM decisionlog_leaves WHERE idx >= %s AND idx < %s"
-                " ORDER BY idx",
-                (start, end),
-            ).fetchall()
-        return [(int(index), bytes(data), bytes(hashes)) for index, data, hashes in rows]
-
-    def rows_at(self, indices: Sequence[int]) -> list[LeafRow]:
-        """Return the stored `LeafRow` of each leaf index given that exists, in one query."""
-        with self._guard("read leaves"):
-            rows = self._db.execute(
-                "SELECT idx, data, hashes FROM decisionlog_leaves WHERE idx = ANY(%s::bigint[])",
+                f"{_TILE} WHERE first IN (SELECT (SELECT max(first) FROM decisionlog_tiles"  # noqa: S608 - our names
+                " WHERE first <= wanted) FROM unnest(%s::bigint[]) AS wanted) ORDER BY first",
                 (list(indices),),
             ).fetchall()
-        return [(int(index), bytes(data), bytes(hashes)) for index, data, hashes in rows]
-
-    def node(self, level: int, index: int) -> bytes:
-        """Return one stored subtree hash (see `LogStore.node`)."""
-        at = level * HASH_SIZE
-        with self._guard("read a tree node"):
-            row = self._db.execute(
-                "SELECT substring(hashes FROM %s FOR %s) FROM decisionlog_leaves"
-                " WHERE idx = %s AND length(hashes) > %s",
-                (at + 1, HASH_SIZE, holder(level, index), at),
-            ).fetchone()
-        if row is None or len(row[0]) != HASH_SIZE:
-            raise MissingDataError(f"tree node ({level}, {index}) is not stored")
-        return bytes(row[0])
+        return [(int(a), int(b), bytes(h), bytes(d)) for a, b, h, d in rows]
 
     def payload(self, index: int) -> Payload | None:
         """Return the payload of one entry, or None if it has none or it was erased."""
         found = self.payloads(index, index + 1)
-        return Payload(*found[0]) if found else None
+        return Payload.from_row(found[0]) if found else None
 
     def payloads(self, start: int, end: int) -> list[PayloadRow]:
         """Return the stored `PayloadRow` of the entries in ``[start, end)``, in order."""
         with self._guard("read payloads"):
             rows = self._db.execute(
-                "SELECT idx, record, salt FROM decisionlog_payloads WHERE idx >= %s"
-                " AND idx < %s ORDER BY idx",
+                "SELECT idx, body FROM decisionlog_payloads WHERE idx >= %s AND idx < %s"
+                " ORDER BY idx",
                 (start, end),
             ).fetchall()
-        return [(int(i), bytes(record), bytes(salt)) for i, record, salt in rows]
+        return [(int(index), bytes(body)) for index, body in rows]
 
     def add_checkpoint(self, size: int, note: bytes) -> None:
         """Store a signed checkpoint durably; keep the first one if the size has one already."""

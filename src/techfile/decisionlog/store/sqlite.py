@@ -5,12 +5,13 @@ COMMIT returns, even against power loss. Each batch is written in one ``BEGIN IM
 transaction, which takes the write lock before reading the size, so two writers (threads or
 processes) never interleave a batch. ``secure_delete`` overwrites an erased payload in the
 database file (its old page stays in the WAL only until the next checkpoint). Triggers refuse
-UPDATE and DELETE on leaves (with their hashes), checkpoints and the identity, and UPDATE on
+UPDATE and DELETE on tiles (leaves with their hashes), checkpoints and the identity, and UPDATE on
 payloads: a stored entry is never rewritten by this code or by a mistaken query, and only an
 erasure deletes a payload.
 
-Leaves are stored with the subtree hashes that end at each (`techfile.decisionlog._tree`), so
-a batch writes one row per leaf and one per payload. The latest checkpoint is kept in memory
+Leaves are stored in tiles of up to 64 with the subtree hashes that end at each
+(`techfile.decisionlog._tiles`), so a batch writes one row per 64 leaves or fewer and one per
+payload. The latest checkpoint is kept in memory
 and read again only when another connection has committed (``PRAGMA data_version``).
 """
 
@@ -22,45 +23,40 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
 
-from techfile.decisionlog._tree import holder
-from techfile.decisionlog.merkle import HASH_SIZE
 from techfile.decisionlog.store.interface import (
     Batch,
-    LeafRow,
     LogIdentity,
-    MissingDataError,
     Payload,
     PayloadRow,
     StoreConflictError,
     StoredCheckpoint,
     StoreError,
+    TileRow,
 )
 
 __all__ = ["SqliteStore"]
 
 _BUSY_TIMEOUT_SECONDS: Final = 30.0
-_SCHEMA_VERSION: Final = "2"
+_SCHEMA_VERSION: Final = "3"
 _MOST_VARIABLES: Final = 999  # host parameters per statement in any SQLite build
-_ROWS_AT: dict[int, str] = {}  # the query of rows_at, by the number of indices
-_ROWS_FROM: Final = (
-    "SELECT idx, data, hashes FROM decisionlog_leaves WHERE idx >= ? AND idx <= ? ORDER BY idx"
+_TILE: Final = "SELECT first, upto, hashes, leaves FROM decisionlog_tiles"
+_TILES_FROM: Final = (
+    f"{_TILE} WHERE first >= (SELECT coalesce(max(first), 0) FROM decisionlog_tiles"  # noqa: S608 - our names
+    " WHERE first <= ?) AND first < ? ORDER BY first"
 )
-_ROWS_PER_INSERT: Final = _MOST_VARIABLES // 3
+_TILES_AT: dict[int, str] = {}  # the query of tiles_at, by the number of indices
 _INSERTS: dict[tuple[str, int], str] = {}  # by table and number of rows
 _APPEND_ONLY: Final = "the techfile decision log is append-only"
 
-_NODE: Final = (
-    "SELECT substr(hashes, ?, ?) FROM decisionlog_leaves WHERE idx = ? AND length(hashes) > ?"
-)
 _TABLES: Final = (
     "CREATE TABLE IF NOT EXISTS decisionlog_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     (
-        "CREATE TABLE IF NOT EXISTS decisionlog_leaves (idx INTEGER PRIMARY KEY,"
-        " data BLOB NOT NULL, hashes BLOB NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS decisionlog_tiles (first INTEGER PRIMARY KEY,"
+        " upto INTEGER NOT NULL, hashes BLOB NOT NULL, leaves BLOB NOT NULL)"
     ),
     (
         "CREATE TABLE IF NOT EXISTS decisionlog_payloads (idx INTEGER PRIMARY KEY,"
-        " record BLOB NOT NULL, salt BLOB NOT NULL)"
+        " body BLOB NOT NULL)"
     ),
     (
         "CREATE TABLE IF NOT EXISTS decisionlog_checkpoints (size INTEGER PRIMARY KEY,"
@@ -69,7 +65,7 @@ _TABLES: Final = (
 )
 _GUARDED: Final = (
     ("meta", ("UPDATE", "DELETE")),
-    ("leaves", ("UPDATE", "DELETE")),
+    ("tiles", ("UPDATE", "DELETE")),
     ("checkpoints", ("UPDATE", "DELETE")),
     ("payloads", ("UPDATE",)),
 )
@@ -128,9 +124,9 @@ class SqliteStore:
 
     def _size(self) -> int:
         row = self._db.execute(
-            "SELECT COALESCE(MAX(idx) + 1, 0) FROM decisionlog_leaves"
+            "SELECT upto FROM decisionlog_tiles ORDER BY first DESC LIMIT 1"
         ).fetchone()
-        return int(row[0])
+        return 0 if row is None else int(row[0])
 
     def identify(self, identity: LogIdentity) -> LogIdentity:
         """Record the log's identity if the store has none; return the identity it holds.
@@ -168,105 +164,76 @@ class SqliteStore:
                 raise StoreConflictError(
                     f"batch starts at index {first}, but the log holds {size} leaves"
                 )
-            # The rows' values flattened for multi-row INSERTs by slice assignment: no
-            # tuple per row.
             self._insert(
-                "decisionlog_leaves (idx, data, hashes)",
-                range(first, first + len(batch.leaves)),
-                batch.leaves,
+                "decisionlog_tiles (first, upto, hashes, leaves)",
+                batch.firsts,
+                batch.uptos,
                 batch.hashes,
+                batch.leaves,
             )
-            self._insert(
-                "decisionlog_payloads (idx, record, salt)",
-                batch.payload_indices,
-                batch.records,
-                batch.salts,
-            )
+            self._insert("decisionlog_payloads (idx, body)", batch.payload_indices, batch.bodies)
             if batch.erasures:
                 self._db.executemany(
                     "DELETE FROM decisionlog_payloads WHERE idx = ?",
                     [(index,) for index in batch.erasures],
                 )
 
-    def _insert(
-        self, into: str, first: Sequence[int], second: Sequence[bytes], third: Sequence[bytes]
-    ) -> None:
-        values: list[int | bytes] = [0] * (3 * len(first))
-        values[0::3] = first
-        values[1::3] = second
-        values[2::3] = third
-        # Many rows of three values per INSERT: per row, a multi-row VALUES costs a sixth
-        # less than executemany's one statement step each (large batches spend their time
-        # here).
-        step = 3 * _ROWS_PER_INSERT
+    def _insert(self, into: str, *columns: Sequence[int | bytes]) -> None:
+        # The rows' values flattened for multi-row INSERTs by slice assignment (no tuple per
+        # row): per row, a multi-row VALUES costs a sixth less than executemany's one
+        # statement step each.
+        width = len(columns)
+        values: list[int | bytes] = [0] * (width * len(columns[0]))
+        for at, column in enumerate(columns):
+            values[at::width] = column
+        step = width * (_MOST_VARIABLES // width)
         for at in range(0, len(values), step):
             chunk = values[at : at + step]
             query = _INSERTS.get((into, len(chunk)))
             if query is None:
-                rows = ", ".join(["(?, ?, ?)"] * (len(chunk) // 3))
+                row = "(" + ", ".join("?" * width) + ")"
+                rows = ", ".join([row] * (len(chunk) // width))
                 query = f"INSERT INTO {into} VALUES {rows}"  # noqa: S608 - our names, placeholders
                 _INSERTS[into, len(chunk)] = query
             self._db.execute(query, chunk)
 
-    def leaves(self, start: int, end: int) -> list[tuple[int, bytes]]:
-        """Return the stored ``(index, data)`` of the leaves in ``[start, end)``, in order."""
-        with self._guard("read leaves"):
-            rows = self._db.execute(
-                "SELECT idx, data FROM decisionlog_leaves WHERE idx >= ? AND idx < ? ORDER BY idx",
-                (start, end),
-            ).fetchall()
-        return [(int(index), bytes(data)) for index, data in rows]
-
-    def rows(self, start: int, end: int) -> list[LeafRow]:
-        """Return the stored `LeafRow` of the leaves in ``[start, end)``, in order."""
-        with self._guard("read leaves"):
-            return self._db.execute(
-                "SELECT idx, data, hashes FROM decisionlog_leaves WHERE idx >= ? AND idx < ?"
-                " ORDER BY idx",
-                (start, end),
-            ).fetchall()
-
-    def rows_at(self, indices: Sequence[int]) -> list[LeafRow]:
-        """Return the stored `LeafRow` of each leaf index given that exists, in one query."""
-        # Every proof comes here: no context manager, and the statement text per count is
-        # built once (sqlite3 then reuses the prepared statement from its cache).
-        found: list[LeafRow] = []
+    def tiles(self, start: int, end: int) -> list[TileRow]:
+        """Return the stored tiles that hold leaves in ``[start, end)`` (`LogStore.tiles`)."""
+        # Every proof comes here: no context manager on this path.
         try:
-            if len(indices) > 1 and max(indices) - min(indices) == len(set(indices)) - 1:
-                # A run of consecutive leaves (a proof's leaf and its sibling): one range.
-                return self._db.execute(_ROWS_FROM, (min(indices), max(indices))).fetchall()
+            return self._db.execute(_TILES_FROM, (start, end)).fetchall()
+        except sqlite3.Error as e:
+            raise StoreError(f"SQLite decision log {self._where}: cannot read leaves: {e}") from e
+
+    def tiles_at(self, indices: Sequence[int]) -> list[TileRow]:
+        """Return the stored tile that holds each leaf index given (`LogStore.tiles_at`)."""
+        found: list[TileRow] = []
+        try:
             for at in range(0, len(indices), _MOST_VARIABLES):
                 chunk = indices[at : at + _MOST_VARIABLES]
-                query = _ROWS_AT.get(len(chunk))
+                query = _TILES_AT.get(len(chunk))
                 if query is None:
-                    marks = ",".join("?" * len(chunk))
-                    query = _ROWS_AT[len(chunk)] = (
-                        f"SELECT idx, data, hashes FROM decisionlog_leaves WHERE idx IN ({marks})"  # noqa: S608 - placeholders only
+                    wanted = ", ".join(["(?)"] * len(chunk))
+                    query = _TILES_AT[len(chunk)] = (
+                        f"{_TILE} WHERE first IN (SELECT (SELECT max(first) FROM"  # noqa: S608 - placeholders only
+                        f" decisionlog_tiles WHERE first <= wanted.column1)"
+                        f" FROM (VALUES {wanted}) AS wanted) ORDER BY first"
                     )
                 found += self._db.execute(query, chunk).fetchall()
         except sqlite3.Error as e:
             raise StoreError(f"SQLite decision log {self._where}: cannot read leaves: {e}") from e
         return found
 
-    def node(self, level: int, index: int) -> bytes:
-        """Return one stored subtree hash (see `LogStore.node`)."""
-        at = level * HASH_SIZE
-        with self._guard("read a tree node"):
-            row = self._db.execute(_NODE, (at + 1, HASH_SIZE, holder(level, index), at)).fetchone()
-        if row is None or len(row[0]) != HASH_SIZE:
-            raise MissingDataError(f"tree node ({level}, {index}) is not stored")
-        return bytes(row[0])
-
     def payload(self, index: int) -> Payload | None:
         """Return the payload of one entry, or None if it has none or it was erased."""
         found = self.payloads(index, index + 1)
-        return Payload(*found[0]) if found else None
+        return Payload.from_row(found[0]) if found else None
 
     def payloads(self, start: int, end: int) -> list[PayloadRow]:
         """Return the stored `PayloadRow` of the entries in ``[start, end)``, in order."""
         with self._guard("read payloads"):
             return self._db.execute(
-                "SELECT idx, record, salt FROM decisionlog_payloads WHERE idx >= ? AND idx < ?"
+                "SELECT idx, body FROM decisionlog_payloads WHERE idx >= ? AND idx < ?"
                 " ORDER BY idx",
                 (start, end),
             ).fetchall()

@@ -1,0 +1,158 @@
+r"""How leaves are stored: runs of up to 64 consecutive leaves per row (tiles), and reading them.
+
+A store keeps the leaves in *tiles*: one row per run of consecutive leaves ``[first, upto)``
+that never crosses a multiple of `TILE_WIDTH`, holding
+
+* ``hashes``: for each leaf in order, the hashes of the perfect subtrees that end at it, its
+  leaf hash first (`techfile.decisionlog._tree`), all concatenated;
+* ``leaves``: the leaf data joined by line feeds. Leaf data is RFC 8785 JSON, which writes a
+  line feed inside a string as ``\\n``, so a raw line feed never occurs in it.
+
+An append cuts its leaves at the multiples of `TILE_WIDTH`, so a batch of ten thousand leaves
+writes about 160 rows rather than ten thousand, and a batch of one leaf writes one row; no
+row is ever rewritten, so the last tile of a batch stays short and the next batch starts a
+new one. Where a leaf's hashes sit in its tile follows from ``first`` alone
+(`hashes_between`).
+
+The store reads and writes tile rows (`TileRow`); this module turns them into the rows of one
+leaf each (`LeafRow`) that proofs and roots use, and serves single leaves and tree nodes.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from typing import Final
+
+from techfile.decisionlog._tree import holder, row_levels
+from techfile.decisionlog.merkle import HASH_SIZE
+from techfile.decisionlog.store.interface import LeafRow, LogStore, MissingDataError, TileRow
+
+__all__ = [
+    "SEPARATOR",
+    "TILE_WIDTH",
+    "hashes_between",
+    "leaves",
+    "node",
+    "pack",
+    "rows",
+    "rows_at",
+    "unpack",
+]
+
+TILE_WIDTH: Final = 64
+"""The most leaves in one tile; tiles never cross a multiple of it."""
+SEPARATOR: Final = b"\n"
+"""What joins the leaf data of a tile."""
+
+
+def hashes_between(start: int, stop: int) -> int:
+    """Return how many subtree hashes the leaves in ``[start, stop)`` hold.
+
+    The leaves ``j`` in that range hold one hash per level ``0 .. ctz(j + 1)``, so level
+    ``L`` contributes one hash per multiple of ``2**L`` in ``(start, stop]``.
+    """
+    return sum((stop >> level) - (start >> level) for level in range(stop.bit_length()))
+
+
+def pack(
+    first: int, leaf_data: Sequence[bytes], hash_rows: Sequence[bytes]
+) -> tuple[list[int], list[int], list[bytes], list[bytes]]:
+    """Cut appended leaves into tiles: the columns ``first, upto, hashes, leaves`` of each.
+
+    Args:
+        first: The index of the first leaf.
+        leaf_data: The leaf data, in log order.
+        hash_rows: Per leaf, the hashes of the subtrees that end at it (`_tree.grow`).
+
+    Raises:
+        ValueError: A leaf holds a line feed (no RFC 8785 JSON does).
+    """
+    stop = first + len(leaf_data)
+    starts = [first, *range((first // TILE_WIDTH + 1) * TILE_WIDTH, stop, TILE_WIDTH)]
+    if not leaf_data:
+        return [], [], [], []
+    uptos = [*starts[1:], stop]
+    hashes = [
+        b"".join(hash_rows[a - first : b - first]) for a, b in zip(starts, uptos, strict=True)
+    ]
+    joined = [
+        SEPARATOR.join(leaf_data[a - first : b - first]) for a, b in zip(starts, uptos, strict=True)
+    ]
+    if sum(tile.count(SEPARATOR) for tile in joined) != len(leaf_data) - len(joined):
+        raise ValueError("leaf data must not hold a line feed (it is RFC 8785 JSON)")
+    return starts, uptos, hashes, joined
+
+
+def unpack(tile: TileRow) -> list[LeafRow]:
+    """Return the rows of one leaf each that a tile holds.
+
+    A damaged tile still gives ``upto - first`` rows (at most `TILE_WIDTH`): leaf data that is
+    missing reads as empty and hashes that are missing as short, so that the audit can say
+    which leaf or node is bad.
+    """
+    first, upto, hashes, joined = tile
+    count = max(0, min(upto - first, TILE_WIDTH))
+    datas = bytes(joined).split(SEPARATOR)[:count] if count else []
+    datas += [b""] * (count - len(datas))
+    found: list[LeafRow] = []
+    at = 0
+    for index, data in enumerate(datas, first):
+        end = at + HASH_SIZE * row_levels(index)
+        found.append((index, data, bytes(hashes[at:end])))
+        at = end
+    return found
+
+
+def rows(store: LogStore, start: int, end: int) -> list[LeafRow]:
+    """Return the stored `LeafRow` of the leaves in ``[start, end)``, in order."""
+    return [
+        row for tile in store.tiles(start, end) for row in unpack(tile) if start <= row[0] < end
+    ]
+
+
+def rows_at(store: LogStore, indices: Sequence[int]) -> list[LeafRow]:
+    """Return the stored `LeafRow` of each leaf index given that exists, in one query.
+
+    Only the leaves asked for are taken out of their tiles: loading the upper levels of a
+    large tree asks for one leaf in each of many tiles.
+    """
+    if not indices:
+        return []
+    wanted = sorted(set(indices))
+    if wanted[-1] - wanted[0] < TILE_WIDTH:  # a proof's leaf and the siblings near it
+        tiles = store.tiles(wanted[0], wanted[-1] + 1)
+    else:
+        tiles = store.tiles_at(wanted)
+    found: list[LeafRow] = []
+    for first, upto, hashes, joined in tiles:
+        inside = wanted[
+            bisect_left(wanted, first) : bisect_left(wanted, min(upto, first + TILE_WIDTH))
+        ]
+        if not inside:
+            continue
+        datas = bytes(joined).split(SEPARATOR)
+        for index in inside:
+            at = HASH_SIZE * hashes_between(first, index)
+            data = datas[index - first] if index - first < len(datas) else b""
+            found.append((index, data, bytes(hashes[at : at + HASH_SIZE * row_levels(index)])))
+    return found
+
+
+def leaves(store: LogStore, start: int, end: int) -> list[tuple[int, bytes]]:
+    """Return the stored ``(index, data)`` of the leaves in ``[start, end)``, in order."""
+    return [(index, data) for index, data, _ in rows(store, start, end)]
+
+
+def node(store: LogStore, level: int, index: int) -> bytes:
+    """Return one stored subtree hash.
+
+    Raises:
+        MissingDataError: The node is not stored.
+    """
+    found = rows_at(store, [holder(level, index)])
+    at = level * HASH_SIZE
+    value = found[0][2][at : at + HASH_SIZE] if found else b""
+    if len(value) != HASH_SIZE:
+        raise MissingDataError(f"tree node ({level}, {index}) is not stored")
+    return value
