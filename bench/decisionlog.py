@@ -55,6 +55,7 @@ from typing import Final, Protocol
 import pymerkle  # type: ignore[import-untyped]  # pymerkle 7 ships no type information
 
 from techfile.decisionlog import Batching, DecisionLog, DecisionRecord, SignerKey
+from techfile.decisionlog._tiles import unpack, unpack_payloads
 from techfile.decisionlog.records import record_json
 
 BATCHES: Final = (1, 100, 10_000)
@@ -218,7 +219,7 @@ def warm(path: Path, *tables: str) -> None:
 
 def proof_time(path: Path, size: int) -> tuple[float, float]:
     """Time proofs at random indices of a freshly opened log: (median, the first), in seconds."""
-    warm(path, "decisionlog_leaves")
+    warm(path, "decisionlog_tiles")
     rng = random.Random(size)
     times = []
     with DecisionLog.open(f"sqlite:///{path}") as log:
@@ -269,7 +270,7 @@ def peer_proof_times(path: Path, size: int) -> tuple[float, float]:
 
 def audit_rates(path: Path) -> tuple[float, float, int]:
     """(audit entries/s, hashlib entries/s over the same bytes, bytes hashed per pass)."""
-    warm(path, "decisionlog_leaves", "decisionlog_payloads")
+    warm(path, "decisionlog_tiles", "decisionlog_payloads")
     with DecisionLog.open(f"sqlite:///{path}") as log:
         size = log.size
         started = time.perf_counter()
@@ -278,11 +279,10 @@ def audit_rates(path: Path) -> tuple[float, float, int]:
     if not result.ok:
         raise SystemExit(f"the benchmark log does not audit: {result}")
     with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT idx, data, hashes FROM decisionlog_leaves").fetchall()
-        payloads = [
-            bytes(salt) + bytes(record)
-            for record, salt in db.execute("SELECT record, salt FROM decisionlog_payloads")
-        ]
+        tiles = db.execute("SELECT first, upto, hashes, leaves FROM decisionlog_tiles").fetchall()
+        stored = db.execute("SELECT first, entries, salts, records FROM decisionlog_payloads")
+        payloads = [found.salt + found.record for row in stored for found in unpack_payloads(row)]
+    rows = [row for tile in tiles for row in unpack(tile)]
     leaves = [bytes(data) for _, data, _ in rows]
     nodes = {  # the row of leaf i holds the subtrees that end at i, level 0 first
         (level, ((index + 1) >> level) - 1): bytes(hashes[32 * level : 32 * level + 32])

@@ -26,13 +26,20 @@ from operator import itemgetter
 from typing import Final, Literal
 
 from techfile.decisionlog._progress import Progress, no_progress
-from techfile.decisionlog._tiles import SEPARATOR, TILE_WIDTH, rows_at, unpack
+from techfile.decisionlog._tiles import (
+    SEPARATOR,
+    TILE_WIDTH,
+    payload,
+    rows_at,
+    unpack,
+    unpack_payloads,
+)
 from techfile.decisionlog._tree import grow
 from techfile.decisionlog.checkpoint import Checkpoint, VerifierKey, open_checkpoint
 from techfile.decisionlog.errors import CheckpointError, RecordError, VerificationError
 from techfile.decisionlog.merkle import HASH_SIZE, node_hash, root_from
-from techfile.decisionlog.records import COMMITMENT_FORM, Tombstone, parse_leaf
-from techfile.decisionlog.store.interface import LeafRow, LogStore, PayloadRow, TileRow
+from techfile.decisionlog.records import COMMITMENT_FORM, SALT_SIZE, Tombstone, parse_leaf
+from techfile.decisionlog.store.interface import LeafRow, LogStore, Payload, PayloadTile, TileRow
 
 __all__ = ["AuditFailed", "AuditPassed", "AuditResult", "Part", "audit_store"]
 
@@ -49,17 +56,19 @@ _data_of = itemgetter(1)
 _hashes_of = itemgetter(2)
 
 
-def _commit_to(datas: Sequence[bytes], payloads: Sequence[PayloadRow]) -> bool:
+_ALL: Final = bytes(range(TILE_WIDTH))
+"""The entries of a payload row whose tile holds no tombstone and no erased payload."""
+
+
+def _commit_to(datas: Sequence[bytes], digests: Sequence[str]) -> bool:
     """Say whether consecutive leaves all commit to their payloads, one payload per leaf.
 
     The audit's fast path: the payloads' digests and the leaves' tails are compared as two
     joined byte strings, and the leaves' heads as a set, with no Python step per leaf beyond
     hashing and slicing. False means "not all, or not aligned": the caller looks leaf by leaf.
     """
-    if len(datas) != len(payloads):  # tombstones or erased payloads among them
+    if len(datas) != len(digests):  # tombstones or erased payloads among them
         return False
-    sha256 = hashlib.sha256
-    digests = [sha256(body).hexdigest() for _, body in payloads]
     # Each leaf ends with its 64 hex digits and '"}' (COMMITMENT_FORM).
     tails = b"".join([data[-66:] for data in datas])
     if tails != ('"}'.join(digests) + '"}').encode():
@@ -206,7 +215,7 @@ class _Walk:
         self.claims.last_good = size
 
     def tiles(
-        self, start: int, end: int, tiles: Sequence[TileRow], payloads: Sequence[PayloadRow]
+        self, start: int, end: int, tiles: Sequence[TileRow], payloads: Sequence[PayloadTile]
     ) -> bool:
         """Check the leaves ``[start, end)`` as whole tiles, if all is well; False otherwise.
 
@@ -216,27 +225,38 @@ class _Walk:
         recorded) when the tiles do not cover the range exactly or anything does not match;
         the caller then checks leaf by leaf (`chunk`) to name the first problem.
         """
+        if len(payloads) != len(tiles):
+            return False
         datas: list[bytes] = []
+        records: list[bytes] = []
         at = start
-        for first, upto, _, joined in tiles:
-            if first != at or not 0 < upto - first <= TILE_WIDTH:
+        for (first, upto, _, joined), (key, entries, _, written) in zip(
+            tiles, payloads, strict=True
+        ):
+            if first != at or key != first or entries != _ALL[: upto - first]:
                 return False
             datas += joined.split(SEPARATOR)
+            records += written.split(SEPARATOR)
             at = upto
-        if at != end or len(datas) != end - start:
+        if at != end or len(datas) != end - start or len(records) != end - start:
             return False
         sha256 = hashlib.sha256
         hashes = [sha256(_LEAF_PREFIX + data).digest() for data in datas]
         expected, stack = grow(start, self.stack, hashes)
         if b"".join(expected) != b"".join([tile[2] for tile in tiles]):
             return False
-        if not _commit_to(datas, payloads):
+        salts = b"".join([row[2] for row in payloads])
+        digests = [
+            sha256(salts[at : at + SALT_SIZE] + record).hexdigest()
+            for at, record in zip(range(0, len(salts), SALT_SIZE), records, strict=False)
+        ]
+        if not _commit_to(datas, digests):
             return False
         self.stack = stack
         self.check_root(end)
         return True
 
-    def chunk(self, rows: Sequence[LeafRow], payloads: Sequence[PayloadRow]) -> None:
+    def chunk(self, rows: Sequence[LeafRow], payloads: Sequence[Payload]) -> None:
         """Check consecutive leaves, replaying their appends, then the roots signed at the end.
 
         The hot loop: the hashes are recomputed for the whole chunk (`_tree.grow`, as the
@@ -254,8 +274,8 @@ class _Walk:
         bad = None
         if expected != stored:
             bad = next(at for at, (e, f) in enumerate(zip(expected, stored, strict=True)) if e != f)
-        if not _commit_to(datas[:bad], payloads):
-            digests = {index: sha256(body).hexdigest() for index, body in payloads}
+        digests = {p.index: sha256(p.salt + p.record).hexdigest() for p in payloads}
+        if not _commit_to(datas[:bad], list(digests.values())):
             heads = _COMMITMENT_HEADS
             for index, data, _ in rows[:bad]:
                 digest = digests.get(index)
@@ -318,7 +338,7 @@ class _Walk:
         if not isinstance(leaf, Tombstone):  # pragma: no cover - commitments match the form
             raise _fail(index, Part.LEAF, f"leaf {index} is not in canonical form")
         erased = leaf.erased_index
-        if erased >= index or self.store.payload(erased) is not None:
+        if erased >= index or payload(self.store, erased) is not None:
             reason = f"tombstone {index} names entry {erased}, whose payload is not erased"
             raise _fail(erased, Part.PAYLOAD, reason)
         self.unerased.discard(erased)
@@ -335,12 +355,13 @@ def _walk(store: LogStore, claims: _Claims, progress: Progress) -> int:
     start = 0
     for end in ends if size else []:
         tiles = store.tiles(start, end)
-        payloads = store.payloads(start, end)
-        if walk.tiles(start, end, tiles, payloads):
+        stored = store.payloads(start, end)
+        if walk.tiles(start, end, tiles, stored):
             progress(end, size)
             start = end
             continue
         rows = [row for tile in tiles for row in unpack(tile) if start <= row[0] < end]
+        payloads = [p for row in stored for p in unpack_payloads(row) if start <= p.index < end]
         missing = None
         # Indices are unique and in order: all are there when the count and the last match.
         if len(rows) != end - start or rows[-1][0] != end - 1:
@@ -348,7 +369,7 @@ def _walk(store: LogStore, claims: _Claims, progress: Progress) -> int:
             if missing is None:
                 missing = start + len(rows)
         if missing is not None:
-            walk.chunk(rows[: missing - start], [p for p in payloads if p[0] < missing])
+            walk.chunk(rows[: missing - start], [p for p in payloads if p.index < missing])
             raise _fail(missing, Part.LEAF, f"leaf {missing} is missing")
         walk.chunk(rows, payloads)
         progress(end, size)

@@ -21,7 +21,7 @@ from operator import itemgetter
 from typing import Final, NamedTuple
 
 from techfile.decisionlog._acks import Committed
-from techfile.decisionlog._tiles import node, pack
+from techfile.decisionlog._tiles import erase, node, pack, pack_payloads, payload
 from techfile.decisionlog._tree import frontier, grow
 from techfile.decisionlog.errors import RecordError
 from techfile.decisionlog.store.interface import Batch, LogStore, StoreConflictError
@@ -88,7 +88,7 @@ def _refusals(store: LogStore, entries: Sequence[Entry]) -> dict[int, Error]:
     for position, entry in enumerate(entries):
         if entry.erases is None:
             continue
-        if entry.erases in erasing or store.payload(entry.erases) is None:
+        if entry.erases in erasing or payload(store, entry.erases) is None:
             refused[position] = RecordError(f"entry {entry.erases} is already erased")
         else:
             erasing.add(entry.erases)
@@ -124,8 +124,9 @@ def _commit(store: LogStore, entries: Sequence[Entry], tip: _Tip) -> tuple[Commi
         indices = [size + at for at in kept]
         records = [records[at] for at in kept]
         salts = [salts[at] for at in kept]
-    bodies = list(map(bytes.__add__, salts, records))  # type: ignore[arg-type]  # no None left
-    store.append(Batch(size, *pack(size, leaves, rows), indices, bodies, erasures))
+    payloads = pack_payloads(size, indices, salts, records)
+    removed, rewritten = erase(store, erasures) if erasures else ([], [])
+    store.append(Batch(size, *pack(size, leaves, rows), [*rewritten, *payloads], removed))
     return Committed(size, hashes, refused), _Tip(size + len(accepted), border)
 
 

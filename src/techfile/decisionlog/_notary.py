@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from techfile.decisionlog._proofs import SignedCheckpoint
 from techfile.decisionlog._reads import TreeReader
-from techfile.decisionlog._tiles import leaves
+from techfile.decisionlog._tiles import leaves, payload
 from techfile.decisionlog.checkpoint import (
     Checkpoint,
     SignerKey,
@@ -141,7 +141,7 @@ def erasable_payload(store: LogStore, index: int) -> Payload:
     """
     if not isinstance(parse_leaf(leaf_at(store, index)), Commitment):
         raise RecordError(f"entry {index} is a tombstone; only records can be erased")
-    payload = store.payload(index)
-    if payload is None:
+    found = payload(store, index)
+    if found is None:
         raise RecordError(f"the payload of entry {index} is already erased")
-    return payload
+    return found

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Final
 
 from techfile.decisionlog._progress import Progress, no_progress
-from techfile.decisionlog._tiles import leaves
+from techfile.decisionlog._tiles import leaves, payloads
 from techfile.decisionlog.records import (
     Action,
     Commitment,
@@ -124,9 +124,9 @@ def log_stats(store: LogStore, progress: Progress = no_progress) -> LogStats:
     tally = _Tally()
     for start in range(0, size, _CHUNK):
         end = min(size, start + _CHUNK)
-        payloads = {row[0]: Payload.from_row(row) for row in store.payloads(start, end)}
+        stored = {found.index: found for found in payloads(store, start, end)}
         for index, data in leaves(store, start, end):
-            tally.add(data, payloads.get(index))
+            tally.add(data, stored.get(index))
         progress(end, size)
     checkpoints = store.checkpoints()
     return LogStats(

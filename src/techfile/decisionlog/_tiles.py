@@ -14,8 +14,15 @@ row is ever rewritten, so the last tile of a batch stays short and the next batc
 new one. Where a leaf's hashes sit in its tile follows from ``first`` alone
 (`hashes_between`).
 
-The store reads and writes tile rows (`TileRow`); this module turns them into the rows of one
-leaf each (`LeafRow`) that proofs and roots use, and serves single leaves and tree nodes.
+The payloads (record and salt) of a tile's entries are kept in one row beside it, keyed by
+the tile's ``first`` (`PayloadTile`): one byte per payload saying which entry it belongs to
+(tombstones have none), the 32-byte salts concatenated, and the records joined by line feeds.
+An erasure deletes that row and writes it again without the erased payload, so a batch
+writes one payload row per tile, not one per record.
+
+The store reads and writes these rows; this module turns them into the rows of one leaf each
+(`LeafRow`) that proofs and roots use, serves single leaves, tree nodes and payloads, and
+works out what an erasure rewrites.
 """
 
 from __future__ import annotations
@@ -26,18 +33,31 @@ from typing import Final
 
 from techfile.decisionlog._tree import holder, row_levels
 from techfile.decisionlog.merkle import HASH_SIZE
-from techfile.decisionlog.store.interface import LeafRow, LogStore, MissingDataError, TileRow
+from techfile.decisionlog.records import SALT_SIZE
+from techfile.decisionlog.store.interface import (
+    LeafRow,
+    LogStore,
+    MissingDataError,
+    Payload,
+    PayloadTile,
+    TileRow,
+)
 
 __all__ = [
     "SEPARATOR",
     "TILE_WIDTH",
+    "erase",
     "hashes_between",
     "leaves",
     "node",
     "pack",
+    "pack_payloads",
+    "payload",
+    "payloads",
     "rows",
     "rows_at",
     "unpack",
+    "unpack_payloads",
 ]
 
 TILE_WIDTH: Final = 64
@@ -156,3 +176,93 @@ def node(store: LogStore, level: int, index: int) -> bytes:
     if len(value) != HASH_SIZE:
         raise MissingDataError(f"tree node ({level}, {index}) is not stored")
     return value
+
+
+def pack_payloads(
+    first: int, indices: Sequence[int], salts: Sequence[bytes], records: Sequence[bytes]
+) -> list[PayloadTile]:
+    """Group new payloads into the payload rows of the tiles `pack` cuts from ``first``.
+
+    Args:
+        first: The index of the batch's first leaf.
+        indices: The ascending indices of the entries with a payload (records, not tombstones).
+        salts: Their salts, in the same order.
+        records: Their records' canonical JSON, in the same order.
+
+    Raises:
+        ValueError: A record holds a line feed (no RFC 8785 JSON does).
+    """
+    found: list[PayloadTile] = []
+    at = 0
+    while at < len(indices):
+        key = max(first, indices[at] - indices[at] % TILE_WIDTH)  # the tile's first leaf
+        end = bisect_left(indices, key - key % TILE_WIDTH + TILE_WIDTH, at)
+        low, high = indices[at], indices[end - 1]
+        if high - low == end - at - 1:  # consecutive: no tombstone among them
+            entries = bytes(range(low - key, high - key + 1))
+        else:
+            entries = bytes([index - key for index in indices[at:end]])
+        joined = SEPARATOR.join(records[at:end])
+        if joined.count(SEPARATOR) != end - at - 1:
+            raise ValueError("a record must not hold a line feed (it is RFC 8785 JSON)")
+        found.append((key, entries, b"".join(salts[at:end]), joined))
+        at = end
+    return found
+
+
+def unpack_payloads(tile: PayloadTile) -> list[Payload]:
+    """Return the payloads one payload row holds.
+
+    A damaged row still gives one payload per byte of ``entries``: a record or salt that is
+    missing reads as empty, so that the audit names the entry.
+    """
+    first, entries, salts, joined = tile
+    records = bytes(joined).split(SEPARATOR) if entries else []
+    records += [b""] * (len(entries) - len(records))
+    return [
+        Payload(first + offset, records[k], bytes(salts[SALT_SIZE * k : SALT_SIZE * (k + 1)]))
+        for k, offset in enumerate(bytes(entries))
+    ]
+
+
+def payloads(store: LogStore, start: int, end: int) -> list[Payload]:
+    """Return the stored payloads of the entries in ``[start, end)``, in order."""
+    return [
+        found
+        for tile in store.payloads(start, end)
+        for found in unpack_payloads(tile)
+        if start <= found.index < end
+    ]
+
+
+def payload(store: LogStore, index: int) -> Payload | None:
+    """Return the payload of one entry, or None if it has none or it was erased."""
+    found = payloads(store, index, index + 1)
+    return found[0] if found else None
+
+
+def erase(store: LogStore, indices: Sequence[int]) -> tuple[list[PayloadTile], list[PayloadTile]]:
+    """Return the payload rows that erasing ``indices`` deletes, and what replaces them.
+
+    Each row holding an erased payload is deleted and, if it holds other payloads, written
+    again without the erased ones (an erasure deletes only its own payload).
+    """
+    removed: list[PayloadTile] = []
+    replaced: list[PayloadTile] = []
+    erased = set(indices)
+    for tile in {tile for index in indices for tile in store.payloads(index, index + 1)}:
+        kept = [found for found in unpack_payloads(tile) if found.index not in erased]
+        if len(kept) == len(tile[1]):
+            continue
+        removed.append(tile)
+        if kept:
+            first = tile[0]
+            replaced.append(
+                (
+                    first,
+                    bytes(found.index - first for found in kept),
+                    b"".join(found.salt for found in kept),
+                    SEPARATOR.join(found.record for found in kept),
+                )
+            )
+    return sorted(removed), sorted(replaced)

@@ -33,6 +33,7 @@ from techfile.decisionlog._progress import Progress, no_progress
 from techfile.decisionlog._proofs import ConsistencyProof, InclusionProof, SignedCheckpoint
 from techfile.decisionlog._reads import TreeReader
 from techfile.decisionlog._stats import LogStats, log_stats
+from techfile.decisionlog._tiles import payload as stored_payload
 from techfile.decisionlog.checkpoint import (
     Checkpoint,
     SignerKey,
@@ -274,7 +275,7 @@ class DecisionLog:
             leaf = parse_leaf(leaf_at(self._store, index))
             if isinstance(leaf, Tombstone):
                 return leaf
-            payload = self._store.payload(index)
+            payload = stored_payload(self._store, index)
         if payload is None:
             return Erased(index, leaf.kind)
         if hashlib.sha256(payload.salt + payload.record).hexdigest() != leaf.record_digest:

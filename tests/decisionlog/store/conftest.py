@@ -37,8 +37,7 @@ from techfile.decisionlog.store import (
     Batch,
     LogIdentity,
     LogStore,
-    Payload,
-    PayloadRow,
+    PayloadTile,
     StoredCheckpoint,
     TileRow,
     open_store,
@@ -178,6 +177,18 @@ class Backend:
         at = 32 * (hashes_between(first, leaf) + level)
         return first, (at, at + 32)
 
+    def payload_spans(self, index: int) -> tuple[int, tuple[int, int], tuple[int, int]]:
+        """Return the payload row of entry ``index`` and where its salt and its record are."""
+        first, entries, records = self.sql(
+            "SELECT first, entries, records FROM decisionlog_payloads WHERE first <= ?"
+            " ORDER BY first DESC LIMIT 1",
+            (index,),
+        )[0]
+        k = bytes(entries).index(index - first)
+        lengths = [len(record) + 1 for record in bytes(records).split(b"\n")]
+        begin = sum(lengths[:k])
+        return first, (32 * k, 32 * k + 32), (begin, begin + lengths[k] - 1)
+
     def replace_leaf(self, index: int, data: bytes) -> None:
         """Store other data for leaf ``index`` (the triggers must be dropped first)."""
         first, _ = self.tile_of(index)
@@ -274,11 +285,7 @@ class CountingStore:
         self.calls["tiles_at"] += 1
         return self.inner.tiles_at(indices)
 
-    def payload(self, index: int) -> Payload | None:
-        self.calls["payload"] += 1
-        return self.inner.payload(index)
-
-    def payloads(self, start: int, end: int) -> list[PayloadRow]:
+    def payloads(self, start: int, end: int) -> list[PayloadTile]:
         self.calls["payloads"] += 1
         return self.inner.payloads(start, end)
 

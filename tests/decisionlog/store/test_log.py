@@ -198,7 +198,7 @@ def test_appends_write_the_nodes_they_complete(backend: Backend, decision: MakeD
         "UPDATE decisionlog_tiles SET hashes = ? WHERE first = 0",
         "UPDATE decisionlog_checkpoints SET note = ?",
         "DELETE FROM decisionlog_checkpoints",
-        "UPDATE decisionlog_payloads SET body = ?",
+        "UPDATE decisionlog_payloads SET records = ?",
     ],
     ids=lambda s: " ".join(s.split()[:3]),
 )

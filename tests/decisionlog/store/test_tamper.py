@@ -94,11 +94,14 @@ def _flips(backend: Backend) -> list[Flip]:
         Flip("checkpoints", "note", "size = ?", (size,), Part.CHECKPOINT, size - 1)
         for size in CHECKPOINTS
     )
-    flips.extend(
-        Flip("payloads", "body", "idx = ?", (index,), Part.PAYLOAD, index, span)
-        for (index,) in backend.sql("SELECT idx FROM decisionlog_payloads ORDER BY idx")
-        for span in ((0, 32), (32, 1 << 16))  # the salt, then the record
-    )
+    for index in range(SIZE):
+        if index in {ERASED, SIZE - 3}:  # erased, and its tombstone: no payload
+            continue
+        first, salt, record = backend.payload_spans(index)
+        flips.append(Flip("payloads", "salts", "first = ?", (first,), Part.PAYLOAD, index, salt))
+        flips.append(
+            Flip("payloads", "records", "first = ?", (first,), Part.PAYLOAD, index, record)
+        )
     return flips
 
 
@@ -157,7 +160,7 @@ def test_a_damaged_checkpoint_names_its_size(
             Part.NODE,
             16,
         ),
-        ("DELETE FROM decisionlog_payloads WHERE idx = 9", Part.PAYLOAD, 9),
+        ("DELETE FROM decisionlog_payloads WHERE first = 9", Part.PAYLOAD, 9),
         ("UPDATE decisionlog_checkpoints SET size = 8 WHERE size = 7", Part.CHECKPOINT, 7),
         (
             "UPDATE decisionlog_tiles SET first = first + 100, upto = upto + 100 WHERE first = 39",
@@ -166,8 +169,8 @@ def test_a_damaged_checkpoint_names_its_size(
         ),
         (
             (
-                "INSERT INTO decisionlog_payloads (idx, body)"
-                " SELECT 4, body FROM decisionlog_payloads WHERE idx = 0"
+                "INSERT INTO decisionlog_payloads (first, entries, salts, records)"
+                " SELECT 4, entries, salts, records FROM decisionlog_payloads WHERE first = 0"
             ),
             Part.PAYLOAD,
             ERASED,
@@ -212,8 +215,17 @@ def _rewrite_history(
     hashes, _ = grow(0, [], [leaf_hash(data) for data in leaves])
     backend.unguard()
     backend.replace_leaf(index, forged)
-    update = "UPDATE decisionlog_payloads SET body = ? WHERE idx = ?"
-    backend.sql(update, (salt + record, index))
+    first, salt_at, record_at = backend.payload_spans(index)
+    salts, written = (
+        bytes(value)
+        for value in backend.sql(
+            "SELECT salts, records FROM decisionlog_payloads WHERE first = ?", (first,)
+        )[0]
+    )
+    salts = salts[: salt_at[0]] + salt + salts[salt_at[1] :]
+    written = written[: record_at[0]] + record + written[record_at[1] :]
+    update = "UPDATE decisionlog_payloads SET salts = ?, records = ? WHERE first = ?"
+    backend.sql(update, (salts, written, first))
     for first, upto, _ in rows:
         joined = b"".join(hashes[first:upto])
         backend.sql("UPDATE decisionlog_tiles SET hashes = ? WHERE first = ?", (joined, first))

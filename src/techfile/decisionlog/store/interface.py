@@ -8,13 +8,13 @@ nodes, `techfile.decisionlog._tree`) and it enforces these rules:
   the batch starts at the current size; when it returns, the batch survives a crash;
 * a stored leaf (with its hashes) or checkpoint is never rewritten or deleted; only a
   payload (the record and its salt) may be deleted, and only together with the tombstone
-  leaf that records it;
+  leaf that records it (its payload row is deleted and written again without it);
 * every read is one query: `LogStore.tiles_at` serves all the tiles a proof needs at once,
   `LogStore.tiles` a range of them for the audit.
 
 Leaves are stored in tiles of up to 64 consecutive leaves per row, with the subtree hashes
-that end at each (`techfile.decisionlog._tiles`); payloads one row per entry, so that an
-erasure deletes its own.
+that end at each, and the payloads of a tile's entries in one row beside it
+(`techfile.decisionlog._tiles`).
 
 Errors::
 
@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from typing import Protocol, TypeAlias
 
 from techfile.decisionlog.errors import LogError
-from techfile.decisionlog.records import SALT_SIZE
 
 __all__ = [
     "BackendUnavailableError",
@@ -46,7 +45,7 @@ __all__ = [
     "LogStore",
     "MissingDataError",
     "Payload",
-    "PayloadRow",
+    "PayloadTile",
     "StoreConflictError",
     "StoreError",
     "StoredCheckpoint",
@@ -95,17 +94,6 @@ class Payload:
     salt: bytes
     """The commitment's random salt."""
 
-    @property
-    def body(self) -> bytes:
-        """The salt followed by the record, as stored and as the commitment hashes them."""
-        return self.salt + self.record
-
-    @classmethod
-    def from_row(cls, row: PayloadRow) -> Payload:
-        """Split a stored ``(index, body)`` into the record and its salt."""
-        index, body = row
-        return cls(index, bytes(body[SALT_SIZE:]), bytes(body[:SALT_SIZE]))
-
 
 LeafRow: TypeAlias = tuple[int, bytes, bytes]
 """One leaf as proofs read it: ``(index, data, hashes)``, ``hashes`` being the subtree hashes
@@ -116,18 +104,19 @@ TileRow: TypeAlias = tuple[int, int, bytes, bytes]
 subtree hashes concatenated and their data joined by line feeds (see
 `techfile.decisionlog._tiles`)."""
 
-PayloadRow: TypeAlias = tuple[int, bytes]
-"""A payload as range reads return it: ``(index, body)``, the body being the salt followed
-by the record (`Payload.body`)."""
+PayloadTile: TypeAlias = tuple[int, bytes, bytes, bytes]
+"""The stored payloads of one tile's entries: ``(first, entries, salts, records)``, ``first``
+being the tile's, ``entries`` one byte per payload (its index less ``first``, ascending),
+``salts`` their salts concatenated and ``records`` their records joined by line feeds (see
+`techfile.decisionlog._tiles`)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Batch:
     """Everything one append writes, in one transaction.
 
-    The leaves come as the four columns of their tiles and the payloads as two columns, not
-    a tuple per row: a batch of 10,000 records makes no 10,000 objects just to be taken apart
-    again by the store.
+    The leaves come as the four columns of their tiles, not a tuple per leaf: a batch of
+    10,000 records makes no 10,000 objects just to be taken apart again by the store.
     """
 
     first_index: int
@@ -140,25 +129,17 @@ class Batch:
     """Each tile's subtree hashes, leaf by leaf, concatenated."""
     leaves: Sequence[bytes]
     """Each tile's leaf data, joined by line feeds."""
-    payload_indices: Sequence[int] = ()
-    """The indices of the new decision and oversight records, which have payloads."""
-    bodies: Sequence[bytes] = ()
-    """The salt and canonical JSON of each of those records (`Payload.body`), in order."""
-    erasures: Sequence[int] = ()
-    """Earlier indices whose payloads are deleted (their tombstones are among the leaves)."""
+    payloads: Sequence[PayloadTile] = ()
+    """Payload rows to insert: those of the new records, and those rewritten by erasures."""
+    removed: Sequence[PayloadTile] = ()
+    """Payload rows an erasure rewrites, deleted first; each must be stored exactly so, or
+    another writer changed it since it was read (`StoreConflictError`)."""
 
     def __post_init__(self) -> None:
         if not len(self.firsts) == len(self.uptos) == len(self.hashes) == len(self.leaves):
             raise ValueError("tiles need one first, upto, hashes and leaves each")
         if self.firsts and self.firsts[0] != self.first_index:
             raise ValueError("the first tile must start at the batch's first index")
-        if len(self.payload_indices) != len(self.bodies):
-            raise ValueError("payloads need one index and body each")
-
-    @property
-    def end(self) -> int:
-        """The store's size once the batch is written."""
-        return self.uptos[-1] if self.uptos else self.first_index
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,12 +194,11 @@ class LogStore(Protocol):
         """Return, in one query, the stored tile that holds each leaf index given."""
         ...
 
-    def payload(self, index: int) -> Payload | None:
-        """Return the payload of one entry, or None if it has none or it was erased."""
-        ...
+    def payloads(self, start: int, end: int) -> list[PayloadTile]:
+        """Return, in order and in one query, the payload rows of entries in ``[start, end)``.
 
-    def payloads(self, start: int, end: int) -> list[PayloadRow]:
-        """Return the stored `PayloadRow` of the entries in ``[start, end)``, in order."""
+        They are chosen as `tiles` chooses tiles, by ``first``.
+        """
         ...
 
     def add_checkpoint(self, size: int, note: bytes) -> None:

@@ -2,14 +2,16 @@
 
 The tables live in the first schema of the connection's ``search_path`` (choose one with
 ``?options=-csearch_path%3Dmy_schema`` in the URL). Each batch is one transaction that first
-takes a SHARE ROW EXCLUSIVE lock on the leaves table, which excludes other writers but not
+takes a SHARE ROW EXCLUSIVE lock on the tiles table, which excludes other writers but not
 readers, so the size it reads stays true until COMMIT; ``synchronous_commit`` is forced on,
 so a batch is durable when COMMIT returns. As in SQLite, triggers refuse UPDATE and DELETE on
-tiles (leaves with their hashes), checkpoints and the identity, and UPDATE on payloads. An erased
-payload's row is dead at once but its bytes stay on disk until VACUUM reclaims them: schedule
-VACUUM of ``decisionlog_payloads`` to complete erasures. Leaves are stored in tiles of up
-to 64 with the subtree hashes that end at each (`techfile.decisionlog._tiles`): a batch writes
-one row per 64 leaves or fewer and one per payload.
+tiles (leaves with their hashes), checkpoints and the identity, and UPDATE on payloads.
+
+Leaves are stored in tiles of up to 64 with the subtree hashes that end at each, and their
+payloads in one row beside each tile (`techfile.decisionlog._tiles`): a batch writes two rows
+per 64 leaves or fewer. An erasure deletes its payload's row and writes it again without the
+erased payload. The deleted row is dead at once but its bytes stay on disk until VACUUM
+reclaims them: schedule VACUUM of ``decisionlog_payloads`` to complete erasures.
 """
 
 from __future__ import annotations
@@ -24,8 +26,7 @@ from psycopg.rows import TupleRow
 from techfile.decisionlog.store.interface import (
     Batch,
     LogIdentity,
-    Payload,
-    PayloadRow,
+    PayloadTile,
     StoreConflictError,
     StoredCheckpoint,
     StoreError,
@@ -45,8 +46,8 @@ _TABLES: Final = (
         " upto BIGINT NOT NULL, hashes BYTEA NOT NULL, leaves BYTEA NOT NULL)"
     ),
     (
-        "CREATE TABLE IF NOT EXISTS decisionlog_payloads (idx BIGINT PRIMARY KEY,"
-        " body BYTEA NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS decisionlog_payloads (first BIGINT PRIMARY KEY,"
+        " entries BYTEA NOT NULL, salts BYTEA NOT NULL, records BYTEA NOT NULL)"
     ),
     (
         "CREATE TABLE IF NOT EXISTS decisionlog_checkpoints (size BIGINT PRIMARY KEY,"
@@ -142,6 +143,16 @@ class PostgresStore:
                 raise StoreConflictError(
                     f"batch starts at index {first}, but the log holds {size} leaves"
                 )
+            for removed in batch.removed:  # an erasure: its row goes, a rewritten one comes
+                cursor.execute(
+                    "DELETE FROM decisionlog_payloads WHERE first = %s AND entries = %s"
+                    " AND salts = %s AND records = %s",
+                    removed,
+                )
+                if cursor.rowcount != 1:
+                    raise StoreConflictError(
+                        f"the payloads of tile {removed[0]} changed since they were read"
+                    )
             writes = (
                 (
                     (
@@ -151,12 +162,11 @@ class PostgresStore:
                     list(zip(batch.firsts, batch.uptos, batch.hashes, batch.leaves, strict=True)),
                 ),
                 (
-                    "INSERT INTO decisionlog_payloads (idx, body) VALUES (%s, %s)",
-                    list(zip(batch.payload_indices, batch.bodies, strict=True)),
-                ),
-                (
-                    "DELETE FROM decisionlog_payloads WHERE idx = %s",
-                    [(index,) for index in batch.erasures],
+                    (
+                        "INSERT INTO decisionlog_payloads (first, entries, salts, records)"
+                        " VALUES (%s, %s, %s, %s)"
+                    ),
+                    list(batch.payloads),
                 ),
             )
             for statement, rows in writes:
@@ -183,20 +193,16 @@ class PostgresStore:
             ).fetchall()
         return [(int(a), int(b), bytes(h), bytes(d)) for a, b, h, d in rows]
 
-    def payload(self, index: int) -> Payload | None:
-        """Return the payload of one entry, or None if it has none or it was erased."""
-        found = self.payloads(index, index + 1)
-        return Payload.from_row(found[0]) if found else None
-
-    def payloads(self, start: int, end: int) -> list[PayloadRow]:
-        """Return the stored `PayloadRow` of the entries in ``[start, end)``, in order."""
+    def payloads(self, start: int, end: int) -> list[PayloadTile]:
+        """Return the stored payload rows of entries in ``[start, end)`` (`LogStore.payloads`)."""
         with self._guard("read payloads"):
             rows = self._db.execute(
-                "SELECT idx, body FROM decisionlog_payloads WHERE idx >= %s AND idx < %s"
-                " ORDER BY idx",
+                "SELECT first, entries, salts, records FROM decisionlog_payloads WHERE first >="
+                " (SELECT coalesce(max(first), 0) FROM decisionlog_payloads WHERE first <= %s)"
+                " AND first < %s ORDER BY first",
                 (start, end),
             ).fetchall()
-        return [(int(index), bytes(body)) for index, body in rows]
+        return [(int(a), bytes(e), bytes(s), bytes(r)) for a, e, s, r in rows]
 
     def add_checkpoint(self, size: int, note: bytes) -> None:
         """Store a signed checkpoint durably; keep the first one if the size has one already."""

@@ -3,16 +3,16 @@
 The database runs in WAL mode with ``synchronous=FULL``: a transaction is durable when its
 COMMIT returns, even against power loss. Each batch is written in one ``BEGIN IMMEDIATE``
 transaction, which takes the write lock before reading the size, so two writers (threads or
-processes) never interleave a batch. ``secure_delete`` overwrites an erased payload in the
-database file (its old page stays in the WAL only until the next checkpoint). Triggers refuse
-UPDATE and DELETE on tiles (leaves with their hashes), checkpoints and the identity, and UPDATE on
-payloads: a stored entry is never rewritten by this code or by a mistaken query, and only an
-erasure deletes a payload.
+processes) never interleave a batch. Triggers refuse UPDATE and DELETE on tiles (leaves with
+their hashes), checkpoints and the identity, and UPDATE on payloads: a stored entry is never
+rewritten by this code or by a mistaken query.
 
-Leaves are stored in tiles of up to 64 with the subtree hashes that end at each
-(`techfile.decisionlog._tiles`), so a batch writes one row per 64 leaves or fewer and one per
-payload. The latest checkpoint is kept in memory
-and read again only when another connection has committed (``PRAGMA data_version``).
+Leaves are stored in tiles of up to 64 with the subtree hashes that end at each, and their
+payloads in one row beside each tile (`techfile.decisionlog._tiles`), so a batch writes two
+rows per 64 leaves or fewer. An erasure deletes its payload's row and writes it again without
+the erased payload; ``secure_delete`` overwrites the deleted row in the database file (its
+old page stays in the WAL only until the next checkpoint). The latest checkpoint is kept in
+memory and read again only when another connection has committed (``PRAGMA data_version``).
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from typing import Final
 from techfile.decisionlog.store.interface import (
     Batch,
     LogIdentity,
-    Payload,
-    PayloadRow,
+    PayloadTile,
     StoreConflictError,
     StoredCheckpoint,
     StoreError,
@@ -44,6 +43,14 @@ _TILES_FROM: Final = (
     f"{_TILE} WHERE first >= (SELECT coalesce(max(first), 0) FROM decisionlog_tiles"  # noqa: S608 - our names
     " WHERE first <= ?) AND first < ? ORDER BY first"
 )
+_DELETE_PAYLOADS: Final = (
+    "DELETE FROM decisionlog_payloads WHERE first = ? AND entries = ? AND salts = ? AND records = ?"
+)
+_PAYLOADS_FROM: Final = (
+    "SELECT first, entries, salts, records FROM decisionlog_payloads WHERE first >="
+    " (SELECT coalesce(max(first), 0) FROM decisionlog_payloads WHERE first <= ?)"
+    " AND first < ? ORDER BY first"
+)
 _TILES_AT: dict[int, str] = {}  # the query of tiles_at, by the number of indices
 _INSERTS: dict[tuple[str, int], str] = {}  # by table and number of rows
 _APPEND_ONLY: Final = "the techfile decision log is append-only"
@@ -55,8 +62,8 @@ _TABLES: Final = (
         " upto INTEGER NOT NULL, hashes BLOB NOT NULL, leaves BLOB NOT NULL)"
     ),
     (
-        "CREATE TABLE IF NOT EXISTS decisionlog_payloads (idx INTEGER PRIMARY KEY,"
-        " body BLOB NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS decisionlog_payloads (first INTEGER PRIMARY KEY,"
+        " entries BLOB NOT NULL, salts BLOB NOT NULL, records BLOB NOT NULL)"
     ),
     (
         "CREATE TABLE IF NOT EXISTS decisionlog_checkpoints (size INTEGER PRIMARY KEY,"
@@ -171,11 +178,16 @@ class SqliteStore:
                 batch.hashes,
                 batch.leaves,
             )
-            self._insert("decisionlog_payloads (idx, body)", batch.payload_indices, batch.bodies)
-            if batch.erasures:
-                self._db.executemany(
-                    "DELETE FROM decisionlog_payloads WHERE idx = ?",
-                    [(index,) for index in batch.erasures],
+            for removed in batch.removed:  # an erasure: its row goes, a rewritten one comes
+                deleted = self._db.execute(_DELETE_PAYLOADS, removed).rowcount
+                if deleted != 1:
+                    raise StoreConflictError(
+                        f"the payloads of tile {removed[0]} changed since they were read"
+                    )
+            if batch.payloads:
+                self._insert(
+                    "decisionlog_payloads (first, entries, salts, records)",
+                    *zip(*batch.payloads, strict=True),
                 )
 
     def _insert(self, into: str, *columns: Sequence[int | bytes]) -> None:
@@ -224,19 +236,10 @@ class SqliteStore:
             raise StoreError(f"SQLite decision log {self._where}: cannot read leaves: {e}") from e
         return found
 
-    def payload(self, index: int) -> Payload | None:
-        """Return the payload of one entry, or None if it has none or it was erased."""
-        found = self.payloads(index, index + 1)
-        return Payload.from_row(found[0]) if found else None
-
-    def payloads(self, start: int, end: int) -> list[PayloadRow]:
-        """Return the stored `PayloadRow` of the entries in ``[start, end)``, in order."""
+    def payloads(self, start: int, end: int) -> list[PayloadTile]:
+        """Return the stored payload rows of entries in ``[start, end)`` (`LogStore.payloads`)."""
         with self._guard("read payloads"):
-            return self._db.execute(
-                "SELECT idx, body FROM decisionlog_payloads WHERE idx >= ? AND idx < ?"
-                " ORDER BY idx",
-                (start, end),
-            ).fetchall()
+            return self._db.execute(_PAYLOADS_FROM, (start, end)).fetchall()
 
     def add_checkpoint(self, size: int, note: bytes) -> None:
         """Store a signed checkpoint durably; keep the first one if the size has one already."""
