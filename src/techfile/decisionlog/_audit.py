@@ -31,10 +31,11 @@ from techfile.decisionlog._tiles import (
     TILE_WIDTH,
     payload,
     rows_at,
+    tile_hashes,
     unpack,
     unpack_payloads,
 )
-from techfile.decisionlog._tree import grow
+from techfile.decisionlog._tree import grow, grow_levels
 from techfile.decisionlog.checkpoint import Checkpoint, VerifierKey, open_checkpoint
 from techfile.decisionlog.errors import CheckpointError, RecordError, VerificationError
 from techfile.decisionlog.merkle import HASH_SIZE, node_hash, root_from
@@ -242,7 +243,8 @@ class _Walk:
             return False
         sha256 = hashlib.sha256
         hashes = [sha256(_LEAF_PREFIX + data).digest() for data in datas]
-        expected, stack = grow(start, self.stack, hashes)
+        levels, stack = grow_levels(start, self.stack, hashes)
+        expected = [part for first, upto, *_ in tiles for part in tile_hashes(levels, first, upto)]
         if b"".join(expected) != b"".join([tile[2] for tile in tiles]):
             return False
         salts = b"".join([row[2] for row in payloads])

@@ -22,7 +22,7 @@ from typing import Final, NamedTuple
 
 from techfile.decisionlog._acks import Committed
 from techfile.decisionlog._tiles import erase, node, pack, pack_payloads, payload
-from techfile.decisionlog._tree import frontier, grow
+from techfile.decisionlog._tree import frontier, grow_levels
 from techfile.decisionlog.errors import RecordError
 from techfile.decisionlog.store.interface import Batch, LogStore, StoreConflictError
 from techfile.errors import Error
@@ -111,7 +111,7 @@ def _commit(store: LogStore, entries: Sequence[Entry], tip: _Tip) -> tuple[Commi
     leaves = list(map(_leaf_of, accepted))
     # RFC 9162 §2.1.1 leaf hash SHA-256(0x00 || data), inlined: one per entry.
     hashes = [sha256(_LEAF_PREFIX + leaf).digest() for leaf in leaves]
-    rows, border = grow(size, tip.frontier, hashes)
+    levels, border = grow_levels(size, tip.frontier, hashes)
     records = list(map(_record_of, accepted))
     salts = list(map(_salt_of, accepted))
     indices: Sequence[int] = range(size, size + len(accepted))
@@ -126,7 +126,7 @@ def _commit(store: LogStore, entries: Sequence[Entry], tip: _Tip) -> tuple[Commi
         salts = [salts[at] for at in kept]
     payloads = pack_payloads(size, indices, salts, records)
     removed, rewritten = erase(store, erasures) if erasures else ([], [])
-    store.append(Batch(size, *pack(size, leaves, rows), [*rewritten, *payloads], removed))
+    store.append(Batch(size, *pack(size, leaves, levels), [*rewritten, *payloads], removed))
     return Committed(size, hashes, refused), _Tip(size + len(accepted), border)
 
 

@@ -3,16 +3,15 @@ r"""How leaves are stored: runs of up to 64 consecutive leaves per row (tiles), 
 A store keeps the leaves in *tiles*: one row per run of consecutive leaves ``[first, upto)``
 that never crosses a multiple of `TILE_WIDTH`, holding
 
-* ``hashes``: for each leaf in order, the hashes of the perfect subtrees that end at it, its
-  leaf hash first (`techfile.decisionlog._tree`), all concatenated;
+* ``hashes``: the hashes of the perfect subtrees that end at its leaves, level by level from
+  level 0 (the leaf hashes), each level in index order, all concatenated (`position`);
 * ``leaves``: the leaf data joined by line feeds. Leaf data is RFC 8785 JSON, which writes a
   line feed inside a string as ``\\n``, so a raw line feed never occurs in it.
 
 An append cuts its leaves at the multiples of `TILE_WIDTH`, so a batch of ten thousand leaves
 writes about 160 rows rather than ten thousand, and a batch of one leaf writes one row; no
 row is ever rewritten, so the last tile of a batch stays short and the next batch starts a
-new one. Where a leaf's hashes sit in its tile follows from ``first`` alone
-(`hashes_between`).
+new one. Where a subtree's hash sits in its tile follows from ``first`` and ``upto`` alone.
 
 The payloads (record and salt) of a tile's entries are kept in one row beside it, keyed by
 the tile's ``first`` (`PayloadTile`): one byte per payload saying which entry it belongs to
@@ -54,8 +53,10 @@ __all__ = [
     "pack_payloads",
     "payload",
     "payloads",
+    "position",
     "rows",
     "rows_at",
+    "tile_hashes",
     "unpack",
     "unpack_payloads",
 ]
@@ -67,41 +68,88 @@ SEPARATOR: Final = b"\n"
 
 
 def hashes_between(start: int, stop: int) -> int:
-    """Return how many subtree hashes the leaves in ``[start, stop)`` hold.
+    """Return how many subtree hashes a tile of the leaves ``[start, stop)`` keeps.
 
-    The leaves ``j`` in that range hold one hash per level ``0 .. ctz(j + 1)``, so level
-    ``L`` contributes one hash per multiple of ``2**L`` in ``(start, stop]``.
+    It keeps the subtrees that end at those leaves: at level ``L``, one per multiple of
+    ``2**L`` in ``(start, stop]``, that is subtrees ``start >> L`` to ``(stop >> L) - 1``.
     """
     return sum((stop >> level) - (start >> level) for level in range(stop.bit_length()))
 
 
+def position(first: int, upto: int, level: int, index: int) -> int | None:
+    """Return where (in hashes) the tile ``[first, upto)`` keeps subtree ``(level, index)``.
+
+    A tile keeps its subtrees level by level, level 0 (the leaf hashes) first, each level in
+    index order. None if the subtree does not end in the tile.
+    """
+    if not first >> level <= index < upto >> level:
+        return None
+    below = sum((upto >> lower) - (first >> lower) for lower in range(level))
+    return below + index - (first >> level)
+
+
+def tile_hashes(
+    levels: Sequence[tuple[int, Sequence[bytes]]], first: int, upto: int
+) -> list[bytes]:
+    """Return, in the tile's order, the hashes a tile keeps, from appends' new subtrees.
+
+    Args:
+        levels: Per level, the index of the first new subtree and the new subtrees
+            (`_tree.grow_levels`); they must hold every subtree that ends in the tile.
+        first: The tile's first leaf.
+        upto: The leaf after its last.
+    """
+    parts: list[bytes] = []
+    for level, (start, nodes) in enumerate(levels):
+        low, high = (first >> level) - start, (upto >> level) - start
+        if high <= low:
+            break
+        parts += nodes[low:high]
+    return parts
+
+
 def pack(
-    first: int, leaf_data: Sequence[bytes], hash_rows: Sequence[bytes]
+    first: int, leaf_data: Sequence[bytes], levels: Sequence[tuple[int, Sequence[bytes]]]
 ) -> tuple[list[int], list[int], list[bytes], list[bytes]]:
     """Cut appended leaves into tiles: the columns ``first, upto, hashes, leaves`` of each.
 
     Args:
         first: The index of the first leaf.
         leaf_data: The leaf data, in log order.
-        hash_rows: Per leaf, the hashes of the subtrees that end at it (`_tree.grow`).
+        levels: The new subtrees, level by level (`_tree.grow_levels`).
 
     Raises:
         ValueError: A leaf holds a line feed (no RFC 8785 JSON does).
     """
-    stop = first + len(leaf_data)
-    starts = [first, *range((first // TILE_WIDTH + 1) * TILE_WIDTH, stop, TILE_WIDTH)]
     if not leaf_data:
         return [], [], [], []
+    stop = first + len(leaf_data)
+    starts = [first, *range((first // TILE_WIDTH + 1) * TILE_WIDTH, stop, TILE_WIDTH)]
     uptos = [*starts[1:], stop]
-    hashes = [
-        b"".join(hash_rows[a - first : b - first]) for a, b in zip(starts, uptos, strict=True)
-    ]
+    hashes = [b"".join(tile_hashes(levels, a, b)) for a, b in zip(starts, uptos, strict=True)]
     joined = [
         SEPARATOR.join(leaf_data[a - first : b - first]) for a, b in zip(starts, uptos, strict=True)
     ]
     if sum(tile.count(SEPARATOR) for tile in joined) != len(leaf_data) - len(joined):
         raise ValueError("leaf data must not hold a line feed (it is RFC 8785 JSON)")
     return starts, uptos, hashes, joined
+
+
+def _sections(first: int, upto: int) -> list[int]:
+    """Where (in hashes) each level starts in the tile ``[first, upto)``."""
+    starts = [0]
+    for level in range(upto.bit_length()):
+        starts.append(starts[-1] + (upto >> level) - (first >> level))
+    return starts
+
+
+def _row(first: int, hashes: bytes, sections: Sequence[int], leaf: int) -> bytes:
+    """Return the hashes of the subtrees that end at ``leaf`` (short where they are not kept)."""
+    parts = []
+    for level in range(row_levels(leaf)):
+        at = HASH_SIZE * (sections[level] + ((leaf + 1) >> level) - 1 - (first >> level))
+        parts.append(hashes[at : at + HASH_SIZE])
+    return b"".join(parts)
 
 
 def unpack(tile: TileRow) -> list[LeafRow]:
@@ -115,13 +163,12 @@ def unpack(tile: TileRow) -> list[LeafRow]:
     count = max(0, min(upto - first, TILE_WIDTH))
     datas = bytes(joined).split(SEPARATOR)[:count] if count else []
     datas += [b""] * (count - len(datas))
-    found: list[LeafRow] = []
-    at = 0
-    for index, data in enumerate(datas, first):
-        end = at + HASH_SIZE * row_levels(index)
-        found.append((index, data, bytes(hashes[at:end])))
-        at = end
-    return found
+    hashes = bytes(hashes)
+    sections = _sections(first, first + count)
+    return [
+        (index, data, _row(first, hashes, sections, index))
+        for index, data in enumerate(datas, first)
+    ]
 
 
 def rows(store: LogStore, start: int, end: int) -> list[LeafRow]:
@@ -152,10 +199,10 @@ def rows_at(store: LogStore, indices: Sequence[int]) -> list[LeafRow]:
         if not inside:
             continue
         datas = bytes(joined).split(SEPARATOR)
+        sections = _sections(first, upto)
         for index in inside:
-            at = HASH_SIZE * hashes_between(first, index)
             data = datas[index - first] if index - first < len(datas) else b""
-            found.append((index, data, bytes(hashes[at : at + HASH_SIZE * row_levels(index)])))
+            found.append((index, data, _row(first, bytes(hashes), sections, index)))
     return found
 
 
@@ -170,9 +217,11 @@ def node(store: LogStore, level: int, index: int) -> bytes:
     Raises:
         MissingDataError: The node is not stored.
     """
-    found = rows_at(store, [holder(level, index)])
-    at = level * HASH_SIZE
-    value = found[0][2][at : at + HASH_SIZE] if found else b""
+    value = b""
+    for first, upto, hashes, _ in store.tiles_at([holder(level, index)]):
+        at = position(first, upto, level, index)
+        if at is not None:
+            value = bytes(hashes[HASH_SIZE * at : HASH_SIZE * (at + 1)])
     if len(value) != HASH_SIZE:
         raise MissingDataError(f"tree node ({level}, {index}) is not stored")
     return value

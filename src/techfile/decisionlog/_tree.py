@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["frontier", "grow", "holder", "row_levels"]
+__all__ = ["frontier", "grow", "grow_levels", "holder", "row_levels"]
 
 _NODE_PREFIX: Final = b"\x01"
 
@@ -53,10 +53,10 @@ def frontier(size: int) -> list[tuple[int, int]]:
     return parts
 
 
-def grow(
+def grow_levels(
     size: int, frontier_hashes: Sequence[bytes], leaf_hashes: Sequence[bytes]
-) -> tuple[list[bytes], list[bytes]]:
-    """Return the rows of hashes that appending leaves to a tree stores, and the new frontier.
+) -> tuple[list[tuple[int, list[bytes]]], list[bytes]]:
+    """Return the subtrees that appending leaves to a tree completes, level by level.
 
     Args:
         size: Number of leaves already in the tree.
@@ -64,8 +64,9 @@ def grow(
         leaf_hashes: The hashes of the leaves appended, in log order.
 
     Returns:
-        Per new leaf, the concatenated hashes of the subtrees that end at it (its leaf hash
-        first, see the module docstring), and the hashes of ``frontier(size + len(leaf_hashes))``.
+        Per level from 0 (the leaf hashes), the index of the first new subtree of that level
+        and the hashes of the new subtrees in order; and the hashes of
+        ``frontier(size + len(leaf_hashes))``.
 
     Raises:
         ValueError: ``frontier_hashes`` does not match the frontier of ``size``.
@@ -74,24 +75,41 @@ def grow(
         raise ValueError(f"a tree of size {size} has {size.bit_count()} frontier nodes")
     # The appends of large batches spend their time here, so the new nodes are computed level
     # by level in one list comprehension each, RFC 9162 §2.1.1 SHA-256(0x01 || left || right)
-    # inlined, and each is appended to the row of the last leaf it covers.
+    # inlined.
     sha256 = hashlib.sha256
     pending = dict(zip((level for level, _ in frontier(size)), frontier_hashes, strict=True))
     border: dict[int, bytes] = {}
-    rows = list(leaf_hashes)
-    below, start, level = rows, size, 0  # the new nodes of a level; the first one's index
-    while below:
+    levels: list[tuple[int, list[bytes]]] = []
+    new, start, level = list(leaf_hashes), size, 0  # a level's new nodes; the first one's index
+    while new:
+        levels.append((start, new))
+        below = new
         if start & 1:  # its left sibling is the frontier's subtree of this level
-            below = [pending.pop(level), *below]
+            below = [pending.pop(level), *new]
             start -= 1
         if len(below) & 1:  # the last one has no sibling yet: part of the new frontier
             border[level] = below[-1]
         level, start = level + 1, start >> 1
-        below = [
+        new = [
             sha256(_NODE_PREFIX + below[at] + below[at + 1]).digest()
             for at in range(0, len(below) - 1, 2)
         ]
-        for index, node in enumerate(below, start):
-            rows[((index + 1) << level) - 1 - size] += node
     border |= pending  # the frontier's subtrees above every new node stay in it
-    return rows, [border[level] for level in sorted(border, reverse=True)]
+    return levels, [border[level] for level in sorted(border, reverse=True)]
+
+
+def grow(
+    size: int, frontier_hashes: Sequence[bytes], leaf_hashes: Sequence[bytes]
+) -> tuple[list[bytes], list[bytes]]:
+    """Return, per appended leaf, the hashes of the subtrees that end at it, and the frontier.
+
+    As `grow_levels`, but with the new subtrees grouped by the last leaf they cover: per new
+    leaf, its leaf hash followed by the hashes of the subtrees that end at it, level by level
+    (see the module docstring).
+    """
+    levels, border = grow_levels(size, frontier_hashes, leaf_hashes)
+    rows = list(leaf_hashes)
+    for level, (start, nodes) in enumerate(levels[1:], 1):
+        for index, node in enumerate(nodes, start):
+            rows[((index + 1) << level) - 1 - size] += node
+    return rows, border

@@ -31,7 +31,7 @@ from techfile.decisionlog import (
     RetentionPolicy,
     SignerKey,
 )
-from techfile.decisionlog._tiles import hashes_between
+from techfile.decisionlog._tiles import position
 from techfile.decisionlog._tree import holder
 from techfile.decisionlog.store import (
     Batch,
@@ -172,10 +172,10 @@ class Backend:
 
     def node_span(self, level: int, index: int) -> tuple[int, tuple[int, int]]:
         """Return the tile that keeps subtree ``(level, index)`` and where in its ``hashes``."""
-        leaf = holder(level, index)
-        first, _ = self.tile_of(leaf)
-        at = 32 * (hashes_between(first, leaf) + level)
-        return first, (at, at + 32)
+        first, upto = self.tile_of(holder(level, index))
+        at = position(first, upto, level, index)
+        assert at is not None
+        return first, (32 * at, 32 * at + 32)
 
     def payload_spans(self, index: int) -> tuple[int, tuple[int, int], tuple[int, int]]:
         """Return the payload row of entry ``index`` and where its salt and its record are."""

@@ -23,6 +23,7 @@ from techfile.decisionlog import (
     Tombstone,
 )
 from techfile.decisionlog import _tiles as tiles
+from techfile.decisionlog.store import Batch, StoreConflictError
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is pytest's to import
     from .conftest import Backend, MakeDecision, MakeOversight
@@ -50,6 +51,7 @@ def test_erasure_keeps_every_proof_valid(
         before = log.checkpoint()
         proofs = [log.prove(index) for index in range(13)]
         salt = _salt(backend, 3)
+        assert salt is not None
 
         ack = log.erase(3, reason="GDPR Art 17 request 2026-0007", now=NOW)
 
@@ -75,6 +77,50 @@ def test_erasure_keeps_every_proof_valid(
         assert kept is not None
         assert bytes(kept) in database  # the search would find a salt that is still there
         assert bytes(salt) not in database
+
+
+def test_erasure_in_a_group_keeps_the_other_payloads(
+    backend: Backend, decision: MakeDecision
+) -> None:
+    with backend.open() as log:
+        log.record_many([decision(n) for n in range(100)])  # tiles [0, 64) and [64, 100)
+        salts = {index: _salt(backend, index) for index in (9, 10, 11, 70)}
+        log.erase(10, reason="GDPR Art 17 request 2026-0011", now=NOW)
+        log.erase(70, reason="GDPR Art 17 request 2026-0012", now=NOW)
+        assert log.read(10) == Erased(10, Kind.DECISION)
+        assert log.read(70) == Erased(70, Kind.DECISION)
+        assert [log.read(index) for index in (9, 11, 63, 64, 99)] == [
+            decision(index) for index in (9, 11, 63, 64, 99)
+        ]
+        assert _salt(backend, 9) == salts[9]
+        assert _salt(backend, 11) == salts[11]
+        assert log.audit() == AuditPassed(102, 0)
+    if backend.name == "sqlite":  # the rewritten row left no copy of the erased salt behind
+        backend.sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        database = Path(backend.url.removeprefix("sqlite:///")).read_bytes()
+        assert salts[9] is not None
+        assert salts[9] in database
+        assert salts[10] is not None
+        assert salts[10] not in database
+
+
+def test_an_erasure_over_a_changed_payload_row_writes_nothing(
+    backend: Backend, decision: MakeDecision
+) -> None:
+    with backend.open() as log:
+        log.record_many([decision(n) for n in range(3)])
+        size = log.size
+    store = backend.store()
+    try:
+        (row,) = store.payloads(0, 3)
+        stale = (row[0], row[1], row[2], row[3] + b" ")  # not what is stored any more
+        tile = tiles.pack(size, [b'{"stand-in":1}'], [(size, [bytes(32)])])
+        with pytest.raises(StoreConflictError, match="payloads of tile 0 changed"):
+            store.append(Batch(size, *tile, [], [stale]))
+        assert store.size() == size
+        assert store.payloads(0, 3) == [row]
+    finally:
+        store.close()
 
 
 def test_an_entry_is_erased_once(backend: Backend, decision: MakeDecision) -> None:

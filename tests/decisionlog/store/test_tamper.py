@@ -30,7 +30,8 @@ from techfile.decisionlog import (
     leaf_hash,
     records,
 )
-from techfile.decisionlog._tree import grow
+from techfile.decisionlog._tiles import tile_hashes
+from techfile.decisionlog._tree import grow_levels
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is pytest's to import
     from .conftest import Backend, MakeDecision, MakeOversight
@@ -212,7 +213,7 @@ def _rewrite_history(
     record, salt = records.record_json(forgery), records.new_salt()
     forged = records.commitment_leaf(records.Kind.DECISION, record, salt)
     leaves[index] = forged
-    hashes, _ = grow(0, [], [leaf_hash(data) for data in leaves])
+    levels, _ = grow_levels(0, [], [leaf_hash(data) for data in leaves])
     backend.unguard()
     backend.replace_leaf(index, forged)
     first, salt_at, record_at = backend.payload_spans(index)
@@ -227,7 +228,7 @@ def _rewrite_history(
     update = "UPDATE decisionlog_payloads SET salts = ?, records = ? WHERE first = ?"
     backend.sql(update, (salts, written, first))
     for first, upto, _ in rows:
-        joined = b"".join(hashes[first:upto])
+        joined = b"".join(tile_hashes(levels, first, upto))
         backend.sql("UPDATE decisionlog_tiles SET hashes = ? WHERE first = ?", (joined, first))
     if not keep_checkpoints:
         backend.sql("DELETE FROM decisionlog_checkpoints")
