@@ -22,18 +22,19 @@ class Recorder:
         self.gate.set()
         self.fail = False
 
-    def __call__(self, entries: Sequence[int]) -> Committed:
+    def __call__(self, pieces: Sequence[list[int]]) -> Committed:
         self.gate.wait()
         if self.fail:
             raise StoreError("disk full")
-        self.batches.append(list(entries))
+        entries = [entry for piece in pieces for entry in piece]
+        self.batches.append(entries)
         return Committed(entries[0], [bytes([entry % 256]) for entry in entries])
 
 
 def test_full_batches_commit_at_once_and_the_rest_on_flush() -> None:
     commit = Recorder()
     writer = Batcher(commit, Batching(max_entries=4, max_delay_ms=60_000))
-    pending = [writer.submit(n) for n in range(10)]
+    pending = [writer.submit([n]) for n in range(10)]
     assert [p.wait(timeout=10).index for p in pending[:8]] == list(range(8))
     assert not pending[9].done()
     writer.flush()
@@ -46,7 +47,7 @@ def test_a_partial_batch_commits_after_the_delay() -> None:
     commit = Recorder()
     writer = Batcher(commit, Batching(max_entries=100, max_delay_ms=40))
     started = time.monotonic()
-    pending = [writer.submit(n) for n in range(3)]
+    pending = [writer.submit([n]) for n in range(3)]
     assert [p.wait(timeout=10).index for p in pending] == [0, 1, 2]
     assert time.monotonic() - started >= 0.035
     assert commit.batches == [[0, 1, 2]]
@@ -57,7 +58,7 @@ def test_no_ack_before_the_commit_returns() -> None:
     commit = Recorder()
     commit.gate.clear()
     writer = Batcher(commit, Batching(max_entries=1, max_delay_ms=0))
-    pending = writer.submit(1)
+    pending = writer.submit([1])
     with pytest.raises(TimeoutError):
         pending.wait(timeout=0.05)
     commit.gate.set()
@@ -69,20 +70,20 @@ def test_a_failed_commit_fails_its_entries_only() -> None:
     commit = Recorder()
     writer = Batcher(commit, Batching(max_entries=2, max_delay_ms=0))
     commit.fail = True
-    failed = writer.submit(1)
+    failed = writer.submit([1])
     with pytest.raises(StoreError, match="disk full"):
         failed.wait(timeout=10)
     commit.fail = False
-    assert writer.submit(2).wait(timeout=10).index == 2
+    assert writer.submit([2]).wait(timeout=10).index == 2
     writer.close()
     with pytest.raises(LogClosedError):
-        writer.submit(3)
+        writer.submit([3])
 
 
 def test_close_commits_what_is_queued() -> None:
     commit = Recorder()
     writer = Batcher(commit, Batching(max_entries=50, max_delay_ms=60_000))
-    pending = [writer.submit(n) for n in range(5)]
+    pending = [writer.submit([n]) for n in range(5)]
     writer.close()
     assert all(p.done() for p in pending)
     assert commit.batches == [[0, 1, 2, 3, 4]]
@@ -97,7 +98,7 @@ def test_batching_must_make_sense(entries: int, delay: float) -> None:
 def test_a_group_is_split_only_where_batches_are_full() -> None:
     commit = Recorder()
     writer = Batcher(commit, Batching(max_entries=4, max_delay_ms=60_000))
-    single = writer.submit(0)
+    single = writer.submit([0])
     group = writer.submit_many(list(range(1, 11)))
     assert len(group) == 10
     writer.flush()
@@ -126,11 +127,11 @@ def test_a_waited_entry_is_committed_by_its_waiter() -> None:
     committers: list[str] = []
     original = commit.__call__
 
-    def commit_and_note(entries: Sequence[int]) -> Committed:
+    def commit_and_note(entries: Sequence[list[int]]) -> Committed:
         committers.append(threading.current_thread().name)
         return original(entries)
 
     writer._commit = commit_and_note
-    assert writer.submit(7, waited=True).wait().index == 7
+    assert writer.submit([7], waited=True).wait().index == 7
     assert committers == [threading.current_thread().name]
     writer.close()

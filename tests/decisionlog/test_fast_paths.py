@@ -328,14 +328,15 @@ def test_a_batch_of_records_and_tombstones_keeps_their_payloads_apart(tmp_path: 
 def test_waiting_threads_commit_due_batches_in_order() -> None:
     batches: list[list[int]] = []
 
-    def commit(entries: Sequence[int]) -> Committed:
-        batches.append(list(entries))
+    def commit(pieces: Sequence[list[int]]) -> Committed:
+        entries = [entry for piece in pieces for entry in piece]
+        batches.append(entries)
         return Committed(entries[0], [b""] * len(entries))
 
     # A delay longer than the test: every batch is due because it is full, never by a timer
     # that a loaded machine could fire while the entries are still being submitted.
     writer = Batcher(commit, Batching(max_entries=4, max_delay_ms=600_000))
-    pending = [writer.submit(n) for n in range(200)]
+    pending = [writer.submit([n]) for n in range(200)]
     rng = random.Random(3)  # noqa: S311 - seeded choice of entries to wait on
     waiters = [threading.Thread(target=pending[rng.randrange(200)].wait) for _ in range(16)]
     for thread in waiters:

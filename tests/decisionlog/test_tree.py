@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from techfile.decisionlog import _tiles as tiles
 from techfile.decisionlog import merkle
-from techfile.decisionlog._ingest import Entry, commit_batch
+from techfile.decisionlog._ingest import Group, commit_batch
 from techfile.decisionlog._tree import frontier, grow, holder, row_levels
 from techfile.decisionlog.store import SqliteStore
 
@@ -93,7 +93,7 @@ def test_store_proofs_verify_for_any_size_and_index(sizes: list[int], data: st.D
     try:
         size = 0
         for count in sizes:
-            entries = [Entry(data) for data in DATA[size : size + count]]
+            entries = Group(DATA[size : size + count], [None] * count, [None] * count)
             committed = commit_batch(store, entries)
             assert committed.first_index == size
             assert list(committed.leaf_hashes) == LEAVES[size : size + count]

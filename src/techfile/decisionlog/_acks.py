@@ -164,6 +164,9 @@ class PendingAcks:
         for _, result, position, count in sorted(self._spans, key=lambda span: span[0]):
             if not isinstance(result, Committed):
                 _raise(result)
+            if not result.refused:  # all acknowledged: no look at each
+                acks += result.outcomes(position, count)  # type: ignore[arg-type]  # all Acks
+                continue
             for outcome in result.outcomes(position, count):
                 if isinstance(outcome, Error):
                     raise outcome

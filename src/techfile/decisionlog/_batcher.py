@@ -26,14 +26,27 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final, Generic, TypeVar
+from typing import Final, Generic, Protocol, Self, TypeVar
 
 from techfile.decisionlog._acks import Committed, Pending, PendingAck, PendingAcks, Result
 from techfile.decisionlog.errors import LogClosedError, LogError, LogSetupError
 
 __all__ = ["Batcher", "Batching", "Commit"]
 
-_T = TypeVar("_T")
+
+class Piece(Protocol):
+    """Entries submitted together, as the log holds them: counted and cut by slicing."""
+
+    def __len__(self) -> int:
+        """Return the number of entries."""
+        ...
+
+    def __getitem__(self, part: slice, /) -> Self:
+        """Return the entries of a slice."""
+        ...
+
+
+_T = TypeVar("_T", bound=Piece)
 _MS: Final = 1000.0
 
 
@@ -54,7 +67,8 @@ class Batching:
 
 
 Commit = Callable[[Sequence[_T]], Committed]
-"""Write one batch; return how it ended per entry (`Committed`), or raise `LogError`."""
+"""Write one batch, given as the pieces it was taken from in order; return how it ended per
+entry (`Committed`), or raise `LogError`."""
 
 
 class _Chunk(Generic[_T]):
@@ -62,7 +76,7 @@ class _Chunk(Generic[_T]):
 
     __slots__ = ("entries", "pending", "since", "start")
 
-    def __init__(self, entries: list[_T], pending: Pending, since: float) -> None:
+    def __init__(self, entries: _T, pending: Pending, since: float) -> None:
         self.entries = entries
         self.pending = pending
         self.since = since
@@ -71,9 +85,10 @@ class _Chunk(Generic[_T]):
 
 @dataclass(slots=True)
 class _Taken(Generic[_T]):
-    """One batch taken from the head of the queue: its entries and whose they are."""
+    """One batch taken from the head of the queue: its pieces of entries and whose they are."""
 
     entries: list[_T]
+    count: int
     parts: list[tuple[Pending, int, int]]  # (pending, its first slot taken, count)
 
 
@@ -101,22 +116,24 @@ class Batcher(Generic[_T]):
         """Queue an entry for the next batch.
 
         Args:
-            entry: The entry.
+            entry: A piece of one entry.
             waited: The caller waits for it at once (`PendingAck.wait` without a timeout),
                 and so commits its batch when due: the writer is not woken for it.
 
         Raises:
             LogClosedError: The writer was closed or has stopped.
         """
+        if len(entry) != 1:
+            raise ValueError(f"submit takes one entry, not {len(entry)}: use submit_many")
         pending = PendingAck(self)
-        self._enqueue(_Chunk([entry], pending, time.monotonic()), waited=waited)
+        self._enqueue(_Chunk(entry, pending, time.monotonic()), waited=waited)
         return pending
 
-    def submit_many(self, entries: Sequence[_T], *, waited: bool = False) -> PendingAcks:
+    def submit_many(self, entries: _T, *, waited: bool = False) -> PendingAcks:
         """Queue entries together, in order, with one acknowledgement for all of them.
 
         Args:
-            entries: The entries.
+            entries: The entries, as one piece (cut only where a batch is full).
             waited: The caller waits for them at once (see `submit`).
 
         Raises:
@@ -124,7 +141,7 @@ class Batcher(Generic[_T]):
         """
         pending = PendingAcks(self, len(entries))
         if entries:
-            self._enqueue(_Chunk(list(entries), pending, time.monotonic()), waited=waited)
+            self._enqueue(_Chunk(entries, pending, time.monotonic()), waited=waited)
         return pending
 
     def _enqueue(self, chunk: _Chunk[_T], *, waited: bool) -> None:
@@ -208,23 +225,24 @@ class Batcher(Generic[_T]):
         """Take the head batch for this thread to commit (caller holds the lock)."""
         self._committing = True
         room = self._policy.max_entries
-        taken = _Taken[_T]([], [])
+        taken = _Taken[_T]([], 0, [])
         queue = self._queue
         while room and queue:
             chunk = queue[0]
             start = chunk.start
             count = min(room, len(chunk.entries) - start)
             if start == 0 and count == len(chunk.entries):
-                taken.entries += chunk.entries
+                taken.entries.append(chunk.entries)
                 queue.popleft()
             else:
-                taken.entries += chunk.entries[start : start + count]
+                taken.entries.append(chunk.entries[start : start + count])
                 chunk.start = start + count
                 if chunk.start == len(chunk.entries):
                     queue.popleft()
             taken.parts.append((chunk.pending, start, count))
+            taken.count += count
             room -= count
-        self._queued -= len(taken.entries)
+        self._queued -= taken.count
         return taken
 
     def _commit_batch(self, taken: _Taken[_T]) -> None:
@@ -254,7 +272,7 @@ class Batcher(Generic[_T]):
             position += count
         with self._lock:
             self._committing = False
-            self._finished += len(taken.entries)
+            self._finished += taken.count
             self._settled.notify_all()
             if self._queue or self._closed:  # the writer has work, or is waiting to stop
                 self._wake.notify()

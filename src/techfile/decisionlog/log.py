@@ -25,8 +25,7 @@ from typing import Self
 from techfile.decisionlog._acks import Ack, Committed, PendingAck, PendingAcks
 from techfile.decisionlog._audit import AuditResult, audit_store
 from techfile.decisionlog._batcher import Batcher, Batching
-from techfile.decisionlog._ingest import Appender, record_entries
-from techfile.decisionlog._ingest import Entry as _Entry
+from techfile.decisionlog._ingest import Appender, Group
 from techfile.decisionlog._keyfile import signer_for
 from techfile.decisionlog._notary import Notary, check_decision, erasable_payload, leaf_at
 from techfile.decisionlog._progress import Progress, no_progress
@@ -115,7 +114,7 @@ class DecisionLog:
         self._appender = Appender(store)
         self._tree = TreeReader(store)
         self._notary = Notary(store, self._tree, key, self._verifier, identity.origin)
-        self._writer = Batcher[_Entry](self._commit, batching or Batching())
+        self._writer = Batcher[Group](self._commit, batching or Batching())
 
     @classmethod
     def open(
@@ -202,7 +201,7 @@ class DecisionLog:
         """
         return self._writer.submit_many(self._entries(records), waited=True).wait()
 
-    def _entries(self, records: Sequence[Record]) -> list[_Entry]:
+    def _entries(self, records: Sequence[Record]) -> Group:
         oversight = [r for r in records if isinstance(r, OversightRecord)]
         if oversight:
             with self._lock:
@@ -210,14 +209,14 @@ class DecisionLog:
                     check_decision(self._store, record.decision_index)
         salts = new_salts(len(records))
         datas, leaves = commitment_leaves(records, salts)
-        return record_entries(leaves, datas, salts)
+        return Group(leaves, datas, salts)  # type: ignore[arg-type]  # lists are invariant
 
-    def _entry(self, record: Record, salt: bytes) -> _Entry:
+    def _entry(self, record: Record, salt: bytes) -> Group:
         if isinstance(record, OversightRecord):
             with self._lock:
                 check_decision(self._store, record.decision_index)
         data = record_json(record)
-        return _Entry(commitment_leaf(record.kind, data, salt), data, salt)
+        return Group.one(commitment_leaf(record.kind, data, salt), data, salt)
 
     def record_decision(self, record: DecisionRecord) -> Ack:
         """Log an AI decision; return once it is durably committed (``submit(...).wait()``)."""
@@ -254,7 +253,7 @@ class DecisionLog:
                 f" {minimum.months}: {minimum.cite()})"
             )
         tombstone = Tombstone(index, reason, moment)
-        return self._writer.submit(_Entry(tombstone_leaf(tombstone), erases=index))
+        return self._writer.submit(Group.one(tombstone_leaf(tombstone), erases=index))
 
     def erase(self, index: int, *, reason: str, now: datetime | None = None) -> Ack:
         """Erase a record's payload and salt and wait for its tombstone (`submit_erasure`)."""
@@ -382,7 +381,7 @@ class DecisionLog:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _commit(self, entries: Sequence[_Entry]) -> Committed:
+    def _commit(self, pieces: Sequence[Group]) -> Committed:
         """Write one batch in one transaction (the writer thread's commit function)."""
         with self._lock:
-            return self._appender.commit(entries)
+            return self._appender.commit(Group.join(pieces))
