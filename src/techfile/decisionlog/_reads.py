@@ -28,10 +28,10 @@ import hashlib
 from collections.abc import Callable, Sequence
 from typing import Final, TypeVar
 
-from techfile.decisionlog._tiles import rows_at
+from techfile.decisionlog._tiles import nodes_at, rows_at
 from techfile.decisionlog._tree import frontier, holder
 from techfile.decisionlog.merkle import HASH_SIZE, SubtreeHash
-from techfile.decisionlog.store.interface import LeafRow, LogStore, MissingDataError
+from techfile.decisionlog.store.interface import LogStore, MissingDataError
 
 __all__ = ["DEFAULT_BUDGET", "TreeReader"]
 
@@ -51,15 +51,6 @@ def _fold(parts: Sequence[bytes]) -> bytes:
     for part in reversed(parts[:-1]):
         result = hashlib.sha256(_NODE_PREFIX + part + result).digest()
     return result
-
-
-def _hash_in(row: LeafRow | None, level: int, index: int) -> bytes:
-    """Return subtree ``(level, index)`` from the row that holds it."""
-    at = level * HASH_SIZE
-    value = b"" if row is None else bytes(row[2][at : at + HASH_SIZE])
-    if len(value) != HASH_SIZE:
-        raise MissingDataError(f"tree node ({level}, {index}) is not stored")
-    return value
 
 
 class TreeReader:
@@ -165,8 +156,8 @@ class TreeReader:
         )
         # The siblings of the leaf's path within its frontier subtree, from memory where
         # kept, otherwise from the rows that hold them, read with the leaf in one query.
-        proof: list[bytes | int] = []
-        wanted = [index]
+        proof: list[bytes] = []
+        wanted: list[tuple[int, int]] = []
         levels = self._levels
         for level in range(height):
             sibling = (index >> level) ^ 1
@@ -175,21 +166,16 @@ class TreeReader:
             if at + HASH_SIZE <= len(kept):
                 proof.append(kept[at : at + HASH_SIZE])
             else:
-                proof.append(level)
-                wanted.append(holder(level, sibling))
-        rows = {row[0]: row for row in rows_at(self._store, wanted)}
-        found = rows.get(index)
-        if found is None:
+                proof.append(b"")
+                wanted.append((level, sibling))
+        stored, data = nodes_at(self._store, wanted, index)
+        if data is None:
             raise MissingDataError(f"leaf {index} is not stored")
-        hashes = [
-            value
-            if isinstance(value, bytes)
-            else _hash_in(
-                rows.get(holder(value, (index >> value) ^ 1)), value, (index >> value) ^ 1
-            )
-            for value in proof
-        ]
-        return bytes(found[1]), hashes + tail
+        for (level, sibling), value in zip(wanted, stored, strict=True):
+            if len(value) != HASH_SIZE:
+                raise MissingDataError(f"tree node ({level}, {sibling}) is not stored")
+            proof[level] = value
+        return data, proof + tail
 
     def read(self, compute: Callable[[SubtreeHash], _T], *, cached: bool = True) -> _T:
         """Run ``compute`` over the stored tree nodes, reading those it needs in one query.
@@ -215,7 +201,9 @@ class TreeReader:
         compute(record)
         if not wanted:
             return compute(lambda level, index: kept[level, index])
-        rows = {row[0]: row for row in rows_at(self._store, [holder(*at) for at in wanted])}
-        for level, index in wanted:
-            kept[level, index] = _hash_in(rows.get(holder(level, index)), level, index)
+        stored, _ = nodes_at(self._store, wanted)
+        for (level, index), value in zip(wanted, stored, strict=True):
+            if len(value) != HASH_SIZE:
+                raise MissingDataError(f"tree node ({level}, {index}) is not stored")
+            kept[level, index] = value
         return compute(lambda level, index: kept[level, index])

@@ -26,7 +26,7 @@ works out what an erasure rewrites.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Final
 
@@ -49,6 +49,7 @@ __all__ = [
     "hashes_between",
     "leaves",
     "node",
+    "nodes_at",
     "pack",
     "pack_payloads",
     "payload",
@@ -204,6 +205,54 @@ def rows_at(store: LogStore, indices: Sequence[int]) -> list[LeafRow]:
             data = datas[index - first] if index - first < len(datas) else b""
             found.append((index, data, _row(first, bytes(hashes), sections, index)))
     return found
+
+
+def nodes_at(
+    store: LogStore, nodes: Sequence[tuple[int, int]], leaf: int | None = None
+) -> tuple[list[bytes], bytes | None]:
+    """Return stored subtree hashes, and optionally one leaf's data, read in one query.
+
+    Args:
+        store: The log's store.
+        nodes: The ``(level, index)`` of each subtree wanted.
+        leaf: A leaf whose data is wanted too.
+
+    Returns:
+        The hash of each subtree (empty where it is not stored), and the leaf's data (None
+        if no leaf was asked for or it is not stored).
+    """
+    ends = [holder(level, index) for level, index in nodes]
+    if leaf is not None:
+        ends.append(leaf)
+    if not ends:
+        return [], None
+    low, high = min(ends), max(ends)
+    if high - low < TILE_WIDTH:  # a proof's leaf and the siblings near it: one range
+        tiles = store.tiles(low, high + 1)
+    else:
+        tiles = store.tiles_at(sorted(set(ends)))
+    firsts = [tile[0] for tile in tiles]
+
+    def tile_of(at: int) -> TileRow | None:
+        found = bisect_right(firsts, at) - 1
+        return tiles[found] if found >= 0 and at < tiles[found][1] else None
+
+    hashes: list[bytes] = []
+    sections: dict[int, list[int]] = {}  # by tile: where each level starts
+    for (level, index), end in zip(nodes, ends, strict=False):
+        tile = tile_of(end)
+        if tile is None or not tile[0] >> level <= index < tile[1] >> level:
+            hashes.append(b"")
+            continue
+        first, upto, stored, _ = tile
+        starts = sections.get(first) or sections.setdefault(first, _sections(first, upto))
+        at = HASH_SIZE * (starts[level] + index - (first >> level))
+        hashes.append(bytes(stored[at : at + HASH_SIZE]))
+    data = None
+    if leaf is not None and (tile := tile_of(leaf)) is not None:
+        datas = bytes(tile[3]).split(SEPARATOR)
+        data = datas[leaf - tile[0]] if leaf - tile[0] < len(datas) else b""
+    return hashes, data
 
 
 def leaves(store: LogStore, start: int, end: int) -> list[tuple[int, bytes]]:

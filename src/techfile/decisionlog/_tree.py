@@ -1,16 +1,15 @@
-"""The stored shape of the Merkle tree: which perfect subtrees exist, where each is kept.
+"""The shape of the stored Merkle tree: which perfect subtrees exist, which appends complete.
 
 This module is pure. The log stores the hash of every *complete perfect subtree* ``(level,
 index)``, covering leaves ``[index * 2**level, (index + 1) * 2**level)``, level 0 being the
 leaf hashes, so that every proof or root needs O(log n) stored hashes (RFC 9162 §2.1 tree
-shape). Each subtree is stored with the *last leaf it covers*: the row of leaf ``i`` holds
-``hashes``, the hashes of the subtrees that end at ``i``, level 0 (its own leaf hash) first,
-up to level ``ctz(i + 1)``. So subtree ``(level, index)`` lives in row `holder` ``(level,
-index)`` at byte ``32 * level``, read in leaf order the rows list every subtree in post-order,
-and an append writes one row per leaf and nothing else.
+shape). Each subtree *ends* at the last leaf it covers, `holder` ``(level, index)``; the
+leaves ``i`` at which subtrees end hold levels 0 to ``ctz(i + 1)`` (`row_levels`), and a
+store keeps each subtree in the tile of the leaf where it ends (`techfile.decisionlog._tiles`).
 
 Appending leaves completes new subtrees; only the *frontier* (the perfect subtrees that make
-up ``[0, n)``, one per set bit of ``n``) is needed to compute them.
+up ``[0, n)``, one per set bit of ``n``) is needed to compute them (`grow_levels`; `grow`
+groups them by the leaf where they end).
 """
 
 from __future__ import annotations
