@@ -19,7 +19,6 @@ the first bad leaf index; a clean walk returns `AuditPassed`.
 from __future__ import annotations
 
 import hashlib
-from binascii import hexlify
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -48,13 +47,10 @@ __all__ = ["AuditFailed", "AuditPassed", "AuditResult", "Part", "audit_store"]
 _CHUNK: Final = 1024
 """Leaves (and payloads) read per query."""
 _LEAF_PREFIX: Final = b"\x00"
-_DIGEST_SIZE: Final = 32
 _COMMITMENT_HEADS: Final = frozenset(
     b'{"kind":"%s","record_digest":"' % kind for kind in (b"decision", b"oversight")
 )
 """What a commitment leaf holds before its 64-digit digest and closing ``"}``."""
-_COMMITMENT_FRAMES: Final = frozenset(head + b'"}' for head in _COMMITMENT_HEADS)
-"""A commitment leaf without its 64 digits."""
 
 
 _data_of = itemgetter(1)
@@ -65,20 +61,20 @@ _ALL: Final = bytes(range(TILE_WIDTH))
 """The entries of a payload row whose tile holds no tombstone and no erased payload."""
 
 
-def _commit_to(datas: Sequence[bytes], digests: bytes) -> bool:
+def _commit_to(datas: Sequence[bytes], digests: Sequence[str]) -> bool:
     """Say whether consecutive leaves all commit to their payloads, one payload per leaf.
 
-    The audit's fast path: the payloads' SHA-256 digests, joined, are compared in hex with
-    the leaves' digits, joined, and the rest of each leaf as a set, with no Python step per
-    leaf beyond hashing and slicing. False means "not all, or not aligned": the caller looks
-    leaf by leaf.
+    The audit's fast path: the payloads' digests and the leaves' tails are compared as two
+    joined byte strings, and the leaves' heads as a set, with no Python step per leaf beyond
+    hashing and slicing. False means "not all, or not aligned": the caller looks leaf by leaf.
     """
-    if len(datas) * _DIGEST_SIZE != len(digests):  # tombstones or erased payloads among them
+    if len(datas) != len(digests):  # tombstones or erased payloads among them
         return False
-    # Each leaf is a head, its 64 lowercase hex digits and '"}' (COMMITMENT_FORM).
-    if hexlify(digests) != b"".join([data[-66:-2] for data in datas]):
+    # Each leaf ends with its 64 hex digits and '"}' (COMMITMENT_FORM).
+    tails = b"".join([data[-66:] for data in datas])
+    if tails != ('"}'.join(digests) + '"}').encode():
         return False
-    return {data[:-66] + data[-2:] for data in datas} <= _COMMITMENT_FRAMES
+    return {data[:-66] for data in datas} <= _COMMITMENT_HEADS
 
 
 class Part(StrEnum):
@@ -252,12 +248,10 @@ class _Walk:
         if b"".join(expected) != b"".join([tile[2] for tile in tiles]):
             return False
         salts = b"".join([row[2] for row in payloads])
-        digests = b"".join(
-            [
-                sha256(salts[at : at + SALT_SIZE] + record).digest()
-                for at, record in zip(range(0, len(salts), SALT_SIZE), records, strict=False)
-            ]
-        )
+        digests = [
+            sha256(salts[at : at + SALT_SIZE] + record).hexdigest()
+            for at, record in zip(range(0, len(salts), SALT_SIZE), records, strict=False)
+        ]
         if not _commit_to(datas, digests):
             return False
         self.stack = stack
@@ -283,8 +277,7 @@ class _Walk:
         if expected != stored:
             bad = next(at for at, (e, f) in enumerate(zip(expected, stored, strict=True)) if e != f)
         digests = {p.index: sha256(p.salt + p.record).hexdigest() for p in payloads}
-        joined = bytes.fromhex("".join(digests.values()))
-        if not _commit_to(datas[:bad], joined):
+        if not _commit_to(datas[:bad], list(digests.values())):
             heads = _COMMITMENT_HEADS
             for index, data, _ in rows[:bad]:
                 digest = digests.get(index)
