@@ -10,10 +10,11 @@ both:
   subtrees, and then goes on with what depends on that frontier subtree only: the hash of
   the frontier subtrees to its right, folded, and those to its left, nearest first. That
   tail is computed once per tree size. Siblings at the upper levels come from memory,
-  those below from ONE query (`_tiles.rows_at`) that also reads the leaf;
+  those below from ONE query (`_tiles.nodes_at`: the tiles that keep them, usually the
+  leaf's own) that also reads the leaf;
 * the upper levels are kept as one ``bytes`` of 32-byte hashes per level, from the
   lowest level whose nodes, with those above, fit the budget; they are loaded as the tree
-  grows (rows of the last leaf of each subtree of that level) and never go stale;
+  grows (from the tiles that keep the subtrees of that level) and never go stale;
 * `TreeReader.read` runs any other computation over ``node(level, index)`` (consistency
   proofs, roots) twice: once to learn which nodes it needs, then over those nodes, read in
   one query.
@@ -155,7 +156,7 @@ class TreeReader:
             if index < begin + (1 << height)
         )
         # The siblings of the leaf's path within its frontier subtree, from memory where
-        # kept, otherwise from the rows that hold them, read with the leaf in one query.
+        # kept, otherwise from the tiles that keep them, read with the leaf in one query.
         proof: list[bytes] = []
         wanted: list[tuple[int, int]] = []
         levels = self._levels
