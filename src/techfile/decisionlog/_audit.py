@@ -29,8 +29,8 @@ from techfile.decisionlog._progress import Progress, no_progress
 from techfile.decisionlog._tiles import (
     SEPARATOR,
     TILE_WIDTH,
+    nodes_at,
     payload,
-    rows_at,
     tile_hashes,
     unpack,
     unpack_payloads,
@@ -320,17 +320,12 @@ class _Walk:
 
     def _leaf_or_hash(self, index: int, found: bytes) -> None:
         # A leaf and its stored hash disagree: the stored parent, if any, says which is right.
-        sibling, parent = self._stored(index ^ 1, 0), self._stored(index | 1, 1)
+        (sibling, parent), _ = nodes_at(self.store, [(0, index ^ 1), (1, index >> 1)])
         if len(sibling) == HASH_SIZE and len(parent) == HASH_SIZE:
             pair = (sibling, found) if index & 1 else (found, sibling)
             if node_hash(*pair) != parent:
                 raise _fail(index, Part.NODE, f"stored hash of leaf {index} changed")
         raise _fail(index, Part.LEAF, f"leaf {index} does not match its stored hash")
-
-    def _stored(self, leaf: int, level: int) -> bytes:
-        found = rows_at(self.store, [leaf])
-        at = level * HASH_SIZE
-        return bytes(found[0][2][at : at + HASH_SIZE]) if found else b""
 
     def _other_leaf(self, index: int, data: bytes) -> None:
         try:

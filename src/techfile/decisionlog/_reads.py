@@ -29,8 +29,8 @@ import hashlib
 from collections.abc import Callable, Sequence
 from typing import Final, TypeVar
 
-from techfile.decisionlog._tiles import nodes_at, rows_at
-from techfile.decisionlog._tree import frontier, holder
+from techfile.decisionlog._tiles import nodes_at
+from techfile.decisionlog._tree import frontier
 from techfile.decisionlog.merkle import HASH_SIZE, SubtreeHash
 from techfile.decisionlog.store.interface import LogStore, MissingDataError
 
@@ -104,20 +104,19 @@ class TreeReader:
         self._low = low
         self._size = size
         done = len(levels[low]) // HASH_SIZE if low < len(levels) else 0
-        holders = [holder(low, index) for index in range(done, size >> low)]
-        first = low * HASH_SIZE
-        for at in range(0, len(holders), _LOAD_CHUNK):
-            wanted = holders[at : at + _LOAD_CHUNK]
-            rows = {row[0]: row[2] for row in rows_at(self._store, wanted)}
-            for index, leaf in enumerate(wanted, start=done + at):
-                # The row that ends subtree (low, index) also holds every subtree above it
-                # that ends there, (low + k, index >> k), while index + 1 has trailing zeros.
-                above = (index + 1 & -(index + 1)).bit_length()
-                hashes = rows.get(leaf, b"")
-                if len(hashes) < first + above * HASH_SIZE:
+        for start in range(done, size >> low, _LOAD_CHUNK):
+            # Subtree (low, index) and every subtree above it that ends at the same leaf,
+            # (low + k, index >> k) while index + 1 has trailing zeros, in index order.
+            wanted = [
+                (low + k, index >> k)
+                for index in range(start, min(start + _LOAD_CHUNK, size >> low))
+                for k in range((index + 1 & -(index + 1)).bit_length())
+            ]
+            hashes, _ = nodes_at(self._store, wanted)
+            for (level, _), value in zip(wanted, hashes, strict=True):
+                if len(value) != HASH_SIZE:
                     return  # the levels keep a prefix of each level
-                for k in range(above):
-                    levels[low + k] += hashes[first + k * HASH_SIZE : first + (k + 1) * HASH_SIZE]
+                levels[level] += value
 
     def _cached(self, level: int, index: int) -> bytes | None:
         if level < self._low or level >= len(self._levels):

@@ -56,7 +56,6 @@ __all__ = [
     "payloads",
     "position",
     "rows",
-    "rows_at",
     "tile_hashes",
     "unpack",
     "unpack_payloads",
@@ -179,34 +178,6 @@ def rows(store: LogStore, start: int, end: int) -> list[LeafRow]:
     ]
 
 
-def rows_at(store: LogStore, indices: Sequence[int]) -> list[LeafRow]:
-    """Return the stored `LeafRow` of each leaf index given that exists, in one query.
-
-    Only the leaves asked for are taken out of their tiles: loading the upper levels of a
-    large tree asks for one leaf in each of many tiles.
-    """
-    if not indices:
-        return []
-    wanted = sorted(set(indices))
-    if wanted[-1] - wanted[0] < TILE_WIDTH:  # a proof's leaf and the siblings near it
-        tiles = store.tiles(wanted[0], wanted[-1] + 1)
-    else:
-        tiles = store.tiles_at(wanted)
-    found: list[LeafRow] = []
-    for first, upto, hashes, joined in tiles:
-        inside = wanted[
-            bisect_left(wanted, first) : bisect_left(wanted, min(upto, first + TILE_WIDTH))
-        ]
-        if not inside:
-            continue
-        datas = bytes(joined).split(SEPARATOR)
-        sections = _sections(first, upto)
-        for index in inside:
-            data = datas[index - first] if index - first < len(datas) else b""
-            found.append((index, data, _row(first, bytes(hashes), sections, index)))
-    return found
-
-
 def nodes_at(
     store: LogStore, nodes: Sequence[tuple[int, int]], leaf: int | None = None
 ) -> tuple[list[bytes], bytes | None]:
@@ -266,11 +237,7 @@ def node(store: LogStore, level: int, index: int) -> bytes:
     Raises:
         MissingDataError: The node is not stored.
     """
-    value = b""
-    for first, upto, hashes, _ in store.tiles_at([holder(level, index)]):
-        at = position(first, upto, level, index)
-        if at is not None:
-            value = bytes(hashes[HASH_SIZE * at : HASH_SIZE * (at + 1)])
+    (value,), _ = nodes_at(store, [(level, index)])
     if len(value) != HASH_SIZE:
         raise MissingDataError(f"tree node ({level}, {index}) is not stored")
     return value
