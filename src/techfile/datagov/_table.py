@@ -19,7 +19,6 @@ and has the right suffix, parses, has unique column names and at least one row.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 from collections.abc import Mapping
@@ -35,21 +34,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from techfile._tables import DELIMITERS, TableFormat, csv_lines, open_table
 from techfile.datagov.errors import TableError
 from techfile.errors import Location
 
 __all__ = ["Column", "ColumnKind", "Table", "TableFormat", "read_table", "seconds"]
 
-_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": ","}
-_PARQUET = {".parquet", ".pq"}
 _SHOWN = 60
-
-
-class TableFormat(StrEnum):
-    """The file formats read."""
-
-    CSV = "csv"
-    PARQUET = "parquet"
 
 
 class ColumnKind(StrEnum):
@@ -121,7 +112,8 @@ class Table:
         """The place of a 0-based data row: its line in a CSV file; the file for Parquet."""
         if row is None or self.format is TableFormat.PARQUET:
             return Location(self.path)
-        return Location(self.path, _csv_line(self.data, row, _SUFFIXES.get(self.path.suffix, ",")))
+        delimiter = DELIMITERS.get(self.path.suffix.lower(), ",")
+        return Location(self.path, csv_lines(self.data, [row], delimiter)[0])
 
     def error(  # noqa: PLR0913  # the parts of a located message, keyword-only
         self,
@@ -141,20 +133,6 @@ class Table:
         )
 
 
-def _csv_line(data: bytes, row: int, delimiter: str) -> int:
-    """The 1-based physical line where data row ``row`` starts (quoted newlines counted)."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace")), delimiter=delimiter)
-    start = 1
-    seen = -1  # the header is row -1
-    for record in reader:
-        if record:  # pyarrow skips empty lines: so do we
-            if seen == row:
-                return start
-            seen += 1
-        start = reader.line_num + 1
-    return start
-
-
 def read_table(path: Path, data: bytes | None = None) -> Table:
     """Read a CSV (``.csv``, ``.tsv``) or Parquet (``.parquet``) table.
 
@@ -167,24 +145,10 @@ def read_table(path: Path, data: bytes | None = None) -> Table:
         TableError: The file is missing, of another format, malformed, has duplicate column
             names or no rows (located at the file, and line where known).
     """
-    suffix = path.suffix.lower()
-    if suffix not in _SUFFIXES and suffix not in _PARQUET:
-        raise TableError(
-            Location(path),
-            "unknown table format",
-            expected="a .csv, .tsv or .parquet file",
-            found=repr(path.suffix or path.name),
-        )
-    try:
-        data = path.read_bytes() if data is None else data
-    except FileNotFoundError as e:
-        raise TableError(Location(path), "no such file") from e
-    except OSError as e:
-        raise TableError(Location(path), f"cannot be read ({e.strerror or e})") from e
-    if suffix in _PARQUET:
-        arrow, fmt = _parquet(path, data), TableFormat.PARQUET
-    else:
-        arrow, fmt = _csv(path, data, _SUFFIXES[suffix]), TableFormat.CSV
+    file = open_table(path, data, TableError)
+    fmt, data = file.format, file.data
+    parquet = fmt is TableFormat.PARQUET
+    arrow = _parquet(path, data) if parquet else _csv(path, data, file.delimiter)
     names = arrow.column_names
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:

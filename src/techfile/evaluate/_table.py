@@ -39,12 +39,11 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from techfile._tables import TableFormat, open_table
 from techfile.errors import Location
 from techfile.evaluate._values import (
-    DELIMITERS,
     Locator,
     ScoreKind,
-    TableFormat,
     binary_column,
     score_column,
     text_column,
@@ -62,7 +61,6 @@ __all__ = [
 
 MISSING_LEVEL: Final = "(missing)"
 """The subgroup level of a case whose group value is missing: reported, never dropped."""
-_PARQUET: Final = frozenset({".parquet", ".pq"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,26 +150,13 @@ def read_table(path: Path, columns: Columns, data: bytes | None = None) -> Evalu
     Raises:
         EvaluationTableError: The file, a column or a value is bad (located).
     """
-    suffix = path.suffix.lower()
-    if suffix not in DELIMITERS and suffix not in _PARQUET:
-        raise EvaluationTableError(
-            Location(path),
-            "unknown table format",
-            expected="a .csv, .tsv or .parquet file",
-            found=repr(path.suffix or path.name),
-        )
-    try:
-        data = path.read_bytes() if data is None else data
-    except FileNotFoundError as e:
-        raise EvaluationTableError(Location(path), "no such file") from e
-    except OSError as e:
-        raise EvaluationTableError(Location(path), f"cannot be read ({e.strerror or e})") from e
-    fmt = TableFormat.PARQUET if suffix in _PARQUET else TableFormat.CSV
+    file = open_table(path, data, EvaluationTableError)
+    fmt, data = file.format, file.data
     locator = Locator(path, fmt, data)
     if fmt is TableFormat.PARQUET:
         arrow = _parquet(path, data, columns)
     else:
-        arrow = _csv(path, data, columns, DELIMITERS[suffix])
+        arrow = _csv(path, data, columns, file.delimiter)
     if arrow.num_rows == 0:
         line = 2 if fmt is TableFormat.CSV else None
         raise EvaluationTableError(

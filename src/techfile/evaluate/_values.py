@@ -9,8 +9,6 @@ missing label, score or prediction is an error that names its rows; nothing is d
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,6 +20,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from techfile._tables import DELIMITERS, TableFormat, csv_lines
 from techfile.errors import Location
 from techfile.evaluate.errors import EvaluationTableError
 
@@ -35,8 +34,6 @@ __all__ = [
     "text_column",
 ]
 
-DELIMITERS: Final = {".csv": ",", ".tsv": "\t", ".txt": ","}
-"""The CSV suffixes read, with their delimiter."""
 _SHOWN: Final = 3
 """How many offending rows or values a message quotes."""
 _TRUE_FALSE: Final = frozenset({"true", "false"})
@@ -45,13 +42,6 @@ _MISSING_HINT: Final = (
     "cases without a value are never dropped silently: complete them, or remove them and "
     "report them as excluded (STARD 2015 item 16)"
 )
-
-
-class TableFormat(StrEnum):
-    """The file formats read."""
-
-    CSV = "csv"
-    PARQUET = "parquet"
 
 
 class ScoreKind(StrEnum):
@@ -98,17 +88,7 @@ class Locator:
         """Rows as the user counts them: the physical CSV line, or the 1-based Parquet row."""
         if self.format is TableFormat.PARQUET:
             return [r + 1 for r in rows]
-        delimiter = DELIMITERS.get(self.path.suffix.lower(), ",")
-        text = self.data.decode("utf-8-sig", errors="replace")
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        wanted, lines, seen, start = set(rows), {}, -1, 1  # the header is row -1
-        for record in reader:
-            if record:  # pyarrow skips empty lines: so do we
-                if seen in wanted:
-                    lines[seen] = start
-                seen += 1
-            start = reader.line_num + 1
-        return [lines.get(r, r + 2) for r in rows]
+        return csv_lines(self.data, rows, DELIMITERS.get(self.path.suffix.lower(), ","))
 
 
 def _number_text(value: float) -> str:
