@@ -135,3 +135,75 @@ def test_a_waited_entry_is_committed_by_its_waiter() -> None:
     assert writer.submit([7], waited=True).wait().index == 7
     assert committers == [threading.current_thread().name]
     writer.close()
+
+
+def test_entries_that_make_a_batch_alone_are_committed_at_once() -> None:
+    commit = Recorder()
+    writer = Batcher(commit, Batching(max_entries=3, max_delay_ms=60_000))
+    committed = writer.commit_now([0, 1, 2])
+    assert committed is not None
+    assert [a.index for a in committed.acks(0, 3)] == [0, 1, 2]
+    assert commit.batches == [[0, 1, 2]]
+    writer.flush()  # nothing left behind: returns at once
+    writer.close()
+
+
+@pytest.mark.parametrize("entries", [[0], [0, 1, 2, 3]])
+def test_entries_that_do_not_fill_one_batch_are_left_to_the_queue(entries: list[int]) -> None:
+    writer = Batcher(Recorder(), Batching(max_entries=3, max_delay_ms=60_000))
+    assert writer.commit_now(entries) is None
+    assert writer.commit_now([]) is None
+    writer.close()
+
+
+def test_no_delay_commits_a_partial_batch_at_once() -> None:
+    commit = Recorder()
+    writer = Batcher(commit, Batching(max_entries=3, max_delay_ms=0))
+    assert writer.commit_now([5]) is not None
+    assert commit.batches == [[5]]
+    writer.close()
+
+
+def test_entries_queued_first_keep_their_place() -> None:
+    commit = Recorder()
+    writer = Batcher(commit, Batching(max_entries=2, max_delay_ms=60_000))
+    queued = writer.submit([0])
+    assert writer.commit_now([1, 2]) is None  # it would overtake the queued entry
+    writer.flush()
+    assert queued.wait().index == 0
+    writer.close()
+
+
+def test_an_entry_committed_at_once_fails_as_its_batch_does() -> None:
+    commit = Recorder()
+    commit.fail = True
+    writer = Batcher(commit, Batching(max_entries=1, max_delay_ms=60_000))
+    with pytest.raises(StoreError, match="disk full"):
+        writer.commit_now([1])
+    commit.fail = False
+    committed = writer.commit_now([2])
+    assert committed is not None
+    assert committed.acks(0, 1)[0].index == 2
+    writer.close()
+    with pytest.raises(LogClosedError):
+        writer.commit_now([3])
+
+
+def test_a_waiter_wakes_when_an_entry_committed_at_once_lands() -> None:
+    commit = Recorder()
+    commit.gate.clear()
+    writer = Batcher(commit, Batching(max_entries=1, max_delay_ms=60_000))
+    done: list[int] = []
+    first = threading.Thread(target=lambda: done.append(writer.commit_now([1]).acks(0, 1)[0].index))  # type: ignore[union-attr]
+    first.start()
+    time.sleep(0.05)
+    flusher = threading.Thread(target=writer.flush)
+    flusher.start()
+    time.sleep(0.05)
+    assert flusher.is_alive()  # flush waits for the batch being committed
+    commit.gate.set()
+    first.join(timeout=10)
+    flusher.join(timeout=10)
+    assert done == [1]
+    assert not flusher.is_alive()
+    writer.close()

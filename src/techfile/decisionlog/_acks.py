@@ -69,6 +69,19 @@ class Committed:
                 results.append(refusal)
         return results
 
+    def acks(self, start: int, count: int) -> list[Ack]:
+        """Return the acknowledgements of the entries at ``[start, start + count)``.
+
+        Raises:
+            Error: Why the first refused entry among them was refused.
+        """
+        found = self.outcomes(start, count)
+        if self.refused:  # all acknowledged otherwise: no look at each
+            for outcome in found:
+                if isinstance(outcome, Error):
+                    raise outcome
+        return found  # type: ignore[return-value]  # all Acks
+
 
 _new_ack = partial(tuple.__new__, Ack)
 
@@ -121,10 +134,7 @@ class PendingAck:
         if not isinstance(result, Committed):
             assert result is not None  # noqa: S101 - set together with _done
             _raise(result)
-        outcome = result.outcomes(self._position, 1)[0]
-        if isinstance(outcome, Error):
-            raise outcome
-        return outcome
+        return result.acks(self._position, 1)[0]
 
 
 class PendingAcks:
@@ -164,13 +174,7 @@ class PendingAcks:
         for _, result, position, count in sorted(self._spans, key=lambda span: span[0]):
             if not isinstance(result, Committed):
                 _raise(result)
-            if not result.refused:  # all acknowledged: no look at each
-                acks += result.outcomes(position, count)  # type: ignore[arg-type]  # all Acks
-                continue
-            for outcome in result.outcomes(position, count):
-                if isinstance(outcome, Error):
-                    raise outcome
-                acks.append(outcome)
+            acks += result.acks(position, count)
         return acks
 
 

@@ -27,8 +27,8 @@ from typing import Final, Literal
 
 from techfile.decisionlog._progress import Progress, no_progress
 from techfile.decisionlog._tiles import (
+    ALL_ENTRIES,
     SEPARATOR,
-    TILE_WIDTH,
     nodes_at,
     payload,
     tile_hashes,
@@ -55,10 +55,6 @@ _COMMITMENT_HEADS: Final = frozenset(
 
 _data_of = itemgetter(1)
 _hashes_of = itemgetter(2)
-
-
-_ALL: Final = bytes(range(TILE_WIDTH))
-"""The entries of a payload row whose tile holds no tombstone and no erased payload."""
 
 
 def _commit_to(datas: Sequence[bytes], digests: Sequence[str]) -> bool:
@@ -234,7 +230,7 @@ class _Walk:
         for (first, upto, _, joined), (key, entries, _, written) in zip(
             tiles, payloads, strict=True
         ):
-            if first != at or key != first or entries != _ALL[: upto - first]:
+            if first != at or key != first or entries != ALL_ENTRIES[: upto - first]:
                 return False
             datas += joined.split(SEPARATOR)
             records += written.split(SEPARATOR)

@@ -14,7 +14,10 @@ This module owns the batching rules of the decision log:
   rather than sleep until the writer wakes (a thread switch costs about as much as a small
   commit). An entry submitted by a thread that will wait for it (``waited=True``) does not
   wake the writer at all. Either way the batches are the same, taken from the head of the
-  queue in order.
+  queue in order;
+* entries that make a due batch on their own, with nothing queued before them, are committed
+  at once by the thread that brings them (`Batcher.commit_now`): the queue would commit that
+  very batch next, so they skip it and its bookkeeping.
 
 It does no IO itself: the log passes in the function that writes one batch.
 """
@@ -108,9 +111,46 @@ class Batcher(Generic[_T]):
         self._flush_upto = 0
         self._closed = False
         self._committing = False  # a batch is being committed, by the writer or a waiter
+        self._sleepers = 0  # threads asleep on _settled
         self._failure: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="decisionlog-writer", daemon=True)
         self._thread.start()
+
+    def commit_now(self, entries: _T) -> Committed | None:
+        """Commit entries in the calling thread if they make a due batch on their own.
+
+        They do when nothing is queued or being committed and they fill a batch (or the
+        policy has no delay): the writer would commit exactly this batch next. Acks need no
+        waiting then, so none is made.
+
+        Returns:
+            How the batch ended per entry, or None if the entries must be queued
+            (`submit_many`) because they do not make such a batch now.
+
+        Raises:
+            LogClosedError: The writer was closed or has stopped.
+            LogError: The batch could not be written, or the commit function failed with a
+                bug (the writer has stopped).
+        """
+        count = len(entries)
+        policy = self._policy
+        with self._lock:
+            if self._closed or self._failure is not None:
+                raise LogClosedError("the decision log is closed; it accepts no more entries")
+            if self._queue or self._committing or not 0 < count <= policy.max_entries:
+                return None
+            if count < policy.max_entries and policy.max_delay_ms > 0:
+                return None  # the batch waits for others to join it
+            self._committing = True
+            self._submitted += count
+        try:
+            taken: _Taken[_T] = _Taken([entries], count, [])
+            result = self._commit_batch(taken)
+        except Exception as e:  # a bug: the writer has stopped, every waiter failed with it
+            raise LogError(f"the log writer failed: {e!r}") from e
+        if isinstance(result, BaseException):
+            raise result
+        return result
 
     def submit(self, entry: _T, *, waited: bool = False) -> PendingAck:
         """Queue an entry for the next batch.
@@ -167,7 +207,7 @@ class Batcher(Generic[_T]):
             self._flush_upto = max(self._flush_upto, target)
             self._wake.notify()
             while self._finished < target and self._failure is None:
-                self._settled.wait()
+                self._await_settled(None)
 
     def close(self) -> None:
         """Commit what is queued, then stop the writer thread."""
@@ -195,7 +235,7 @@ class Batcher(Generic[_T]):
                         wait = None if deadline is None else deadline - time.monotonic()
                         if wait is not None and wait <= 0:
                             raise TimeoutError(f"entry not committed within {timeout} s")
-                    self._settled.wait(wait)
+                    self._await_settled(wait)
                 else:
                     return
                 taken = self._take()
@@ -203,6 +243,14 @@ class Batcher(Generic[_T]):
                 self._commit_batch(taken)
             except Exception as e:  # a bug: every waiter already failed with it
                 raise LogError(f"the log writer failed: {e!r}") from e
+
+    def _await_settled(self, timeout: float | None) -> None:
+        """Sleep until a batch settles or ``timeout`` passes (caller holds the lock)."""
+        self._sleepers += 1
+        try:
+            self._settled.wait(timeout)
+        finally:
+            self._sleepers -= 1
 
     def _delay_left(self) -> float | None:
         """Seconds until the head of the queue is due by its delay (caller holds the lock)."""
@@ -225,7 +273,7 @@ class Batcher(Generic[_T]):
         """Take the head batch for this thread to commit (caller holds the lock)."""
         self._committing = True
         room = self._policy.max_entries
-        taken = _Taken[_T]([], 0, [])
+        taken: _Taken[_T] = _Taken([], 0, [])
         queue = self._queue
         while room and queue:
             chunk = queue[0]
@@ -245,8 +293,12 @@ class Batcher(Generic[_T]):
         self._queued -= taken.count
         return taken
 
-    def _commit_batch(self, taken: _Taken[_T]) -> None:
-        """Commit one taken batch and settle its entries, in the calling thread."""
+    def _commit_batch(self, taken: _Taken[_T]) -> Result:
+        """Commit one taken batch and settle its entries, in the calling thread.
+
+        Returns:
+            The batch's outcome, or the `LogError` that failed it.
+        """
         result: Result
         try:
             result = self._commit(taken.entries)
@@ -273,9 +325,11 @@ class Batcher(Generic[_T]):
         with self._lock:
             self._committing = False
             self._finished += taken.count
-            self._settled.notify_all()
+            if self._sleepers:  # no one waits, as when entries are committed at once
+                self._settled.notify_all()
             if self._queue or self._closed:  # the writer has work, or is waiting to stop
                 self._wake.notify()
+        return result
 
     def _next_batch(self) -> _Taken[_T] | None:
         with self._lock:

@@ -43,6 +43,7 @@ from techfile.decisionlog.store.interface import (
 )
 
 __all__ = [
+    "ALL_ENTRIES",
     "SEPARATOR",
     "TILE_WIDTH",
     "erase",
@@ -65,6 +66,8 @@ TILE_WIDTH: Final = 64
 """The most leaves in one tile; tiles never cross a multiple of it."""
 SEPARATOR: Final = b"\n"
 """What joins the leaf data of a tile."""
+ALL_ENTRIES: Final = bytes(range(TILE_WIDTH))
+"""The ``entries`` of a full payload row without tombstones; its slices, of shorter ones."""
 
 
 def hashes_between(start: int, stop: int) -> int:
@@ -124,12 +127,17 @@ def pack(
     if not leaf_data:
         return [], [], [], []
     stop = first + len(leaf_data)
-    starts = [first, *range((first // TILE_WIDTH + 1) * TILE_WIDTH, stop, TILE_WIDTH)]
-    uptos = [*starts[1:], stop]
-    hashes = [b"".join(tile_hashes(levels, a, b)) for a, b in zip(starts, uptos, strict=True)]
-    joined = [
-        SEPARATOR.join(leaf_data[a - first : b - first]) for a, b in zip(starts, uptos, strict=True)
-    ]
+    boundary = first - first % TILE_WIDTH + TILE_WIDTH
+    if stop <= boundary:  # one tile, as every small batch
+        starts, uptos = [first], [stop]
+        hashes = [b"".join(tile_hashes(levels, first, stop))]
+        joined = [SEPARATOR.join(leaf_data)]
+    else:
+        starts = [first, *range(boundary, stop, TILE_WIDTH)]
+        uptos = [*starts[1:], stop]
+        pairs = list(zip(starts, uptos, strict=True))
+        hashes = [b"".join(tile_hashes(levels, a, b)) for a, b in pairs]
+        joined = [SEPARATOR.join(leaf_data[a - first : b - first]) for a, b in pairs]
     if sum(tile.count(SEPARATOR) for tile in joined) != len(leaf_data) - len(joined):
         raise ValueError("leaf data must not hold a line feed (it is RFC 8785 JSON)")
     return starts, uptos, hashes, joined
@@ -257,6 +265,18 @@ def pack_payloads(
     Raises:
         ValueError: A record holds a line feed (no RFC 8785 JSON does).
     """
+    count = len(indices)
+    if (
+        count
+        and indices[-1] - indices[0] == count - 1
+        and indices[0] // TILE_WIDTH == (indices[-1] // TILE_WIDTH)
+    ):  # one row of consecutive entries, as every small batch without tombstones
+        key = max(first, indices[0] - indices[0] % TILE_WIDTH)
+        joined = SEPARATOR.join(records)
+        if joined.count(SEPARATOR) != count - 1:
+            raise ValueError("a record must not hold a line feed (it is RFC 8785 JSON)")
+        entries = ALL_ENTRIES[indices[0] - key : indices[-1] - key + 1]
+        return [(key, entries, b"".join(salts), joined)]
     found: list[PayloadTile] = []
     at = 0
     while at < len(indices):
@@ -264,7 +284,7 @@ def pack_payloads(
         end = bisect_left(indices, key - key % TILE_WIDTH + TILE_WIDTH, at)
         low, high = indices[at], indices[end - 1]
         if high - low == end - at - 1:  # consecutive: no tombstone among them
-            entries = bytes(range(low - key, high - key + 1))
+            entries = ALL_ENTRIES[low - key : high - key + 1]
         else:
             entries = bytes([index - key for index in indices[at:end]])
         joined = SEPARATOR.join(records[at:end])

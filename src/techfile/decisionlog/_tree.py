@@ -74,27 +74,27 @@ def grow_levels(
         raise ValueError(f"a tree of size {size} has {size.bit_count()} frontier nodes")
     # The appends of large batches spend their time here, so the new nodes are computed level
     # by level in one list comprehension each, RFC 9162 §2.1.1 SHA-256(0x01 || left || right)
-    # inlined.
+    # inlined. The first new subtree of level L has index size >> L; where that is odd, its
+    # left sibling is the frontier's subtree of level L, the lowest one not yet used (the
+    # frontier lists the largest first).
     sha256 = hashlib.sha256
-    pending = dict(zip((level for level, _ in frontier(size)), frontier_hashes, strict=True))
-    border: dict[int, bytes] = {}
+    older = list(frontier_hashes)  # frontier subtrees still to pair, lowest level last
+    border: list[bytes] = []  # the new frontier's subtrees from the new nodes, lowest first
     levels: list[tuple[int, list[bytes]]] = []
-    new, start, level = list(leaf_hashes), size, 0  # a level's new nodes; the first one's index
+    new, start = list(leaf_hashes), size  # a level's new nodes; the first one's index
     while new:
         levels.append((start, new))
-        below = new
-        if start & 1:  # its left sibling is the frontier's subtree of this level
-            below = [pending.pop(level), *new]
-            start -= 1
+        below = [older.pop(), *new] if start & 1 else new
         if len(below) & 1:  # the last one has no sibling yet: part of the new frontier
-            border[level] = below[-1]
-        level, start = level + 1, start >> 1
+            border.append(below[-1])
+        start >>= 1
         new = [
             sha256(_NODE_PREFIX + below[at] + below[at + 1]).digest()
             for at in range(0, len(below) - 1, 2)
         ]
-    border |= pending  # the frontier's subtrees above every new node stay in it
-    return levels, [border[level] for level in sorted(border, reverse=True)]
+    # The frontier's subtrees above every new node stay in it, above those the nodes made.
+    border.reverse()
+    return levels, older + border
 
 
 def grow(

@@ -199,7 +199,11 @@ class DecisionLog:
                 the group was queued.
             LogError: A batch could not be written (those before it are committed).
         """
-        return self._writer.submit_many(self._entries(records), waited=True).wait()
+        entries = self._entries(records)
+        committed = self._writer.commit_now(entries)
+        if committed is None:
+            return self._writer.submit_many(entries, waited=True).wait()
+        return committed.acks(0, len(entries))
 
     def _entries(self, records: Sequence[Record]) -> Group:
         oversight = [r for r in records if isinstance(r, OversightRecord)]
@@ -220,11 +224,17 @@ class DecisionLog:
 
     def record_decision(self, record: DecisionRecord) -> Ack:
         """Log an AI decision; return once it is durably committed (``submit(...).wait()``)."""
-        return self._writer.submit(self._entry(record, new_salt()), waited=True).wait()
+        return self._record(self._entry(record, new_salt()))
 
     def record_oversight(self, record: OversightRecord) -> Ack:
         """Log a clinician's oversight of a logged decision; return once it is committed."""
-        return self._writer.submit(self._entry(record, new_salt()), waited=True).wait()
+        return self._record(self._entry(record, new_salt()))
+
+    def _record(self, entry: Group) -> Ack:
+        committed = self._writer.commit_now(entry)
+        if committed is None:
+            return self._writer.submit(entry, waited=True).wait()
+        return committed.acks(0, 1)[0]
 
     def submit_erasure(self, index: int, *, reason: str, now: datetime | None = None) -> PendingAck:
         """Queue the erasure of a record's payload and salt (GDPR Art 17) and its tombstone.

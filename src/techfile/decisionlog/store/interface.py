@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol, TypeAlias
+from typing import NamedTuple, Protocol, TypeAlias
 
 from techfile.decisionlog.errors import LogError
 
@@ -111,12 +111,14 @@ being the tile's, ``entries`` one byte per payload (its index less ``first``, as
 `techfile.decisionlog._tiles`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Batch:
+class Batch(NamedTuple):
     """Everything one append writes, in one transaction.
 
     The leaves come as the four columns of their tiles, not a tuple per leaf: a batch of
-    10,000 records makes no 10,000 objects just to be taken apart again by the store.
+    10,000 records makes no 10,000 objects just to be taken apart again by the store. The
+    columns have one value per tile each, the first tile starting at ``first_index``
+    (`techfile.decisionlog._tiles.pack` cuts them so). A named tuple: a batch of one entry
+    is as common as any, and costs no validation beyond that.
     """
 
     first_index: int
@@ -134,12 +136,6 @@ class Batch:
     removed: Sequence[PayloadTile] = ()
     """Payload rows an erasure rewrites, deleted first; each must be stored exactly so, or
     another writer changed it since it was read (`StoreConflictError`)."""
-
-    def __post_init__(self) -> None:
-        if not len(self.firsts) == len(self.uptos) == len(self.hashes) == len(self.leaves):
-            raise ValueError("tiles need one first, upto, hashes and leaves each")
-        if self.firsts and self.firsts[0] != self.first_index:
-            raise ValueError("the first tile must start at the batch's first index")
 
 
 @dataclass(frozen=True, slots=True)

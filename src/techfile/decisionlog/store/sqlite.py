@@ -51,6 +51,10 @@ _PAYLOADS_FROM: Final = (
     " (SELECT coalesce(max(first), 0) FROM decisionlog_payloads WHERE first <= ?)"
     " AND first < ? ORDER BY first"
 )
+_TILES: Final = "decisionlog_tiles (first, upto, hashes, leaves)"
+_PAYLOADS: Final = "decisionlog_payloads (first, entries, salts, records)"
+_INSERT_TILE: Final = f"INSERT INTO {_TILES} VALUES (?, ?, ?, ?)"  # noqa: S608 - our names
+_INSERT_PAYLOADS: Final = f"INSERT INTO {_PAYLOADS} VALUES (?, ?, ?, ?)"  # noqa: S608 - our names
 _TILES_AT: dict[int, str] = {}  # the query of tiles_at, by the number of indices
 _INSERTS: dict[tuple[str, int], str] = {}  # by table and number of rows
 _APPEND_ONLY: Final = "the techfile decision log is append-only"
@@ -164,31 +168,45 @@ class SqliteStore:
 
     def append(self, batch: Batch) -> None:
         """Write the batch in one durable transaction (see `LogStore.append`)."""
+        # Every append comes here, a batch of one entry as often as any: the transaction and
+        # the error wrapping are spelled out rather than taken from the context managers.
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                self._write(batch)
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        except sqlite3.Error as e:
+            raise StoreError(
+                f"SQLite decision log {self._where}: cannot append a batch: {e}"
+            ) from e
+
+    def _write(self, batch: Batch) -> None:
+        size = self._size()
         first = batch.first_index
-        with self._guard("append a batch"), self._transaction():
-            size = self._size()
-            if size != first:
-                raise StoreConflictError(
-                    f"batch starts at index {first}, but the log holds {size} leaves"
-                )
-            self._insert(
-                "decisionlog_tiles (first, upto, hashes, leaves)",
-                batch.firsts,
-                batch.uptos,
-                batch.hashes,
-                batch.leaves,
+        if size != first:
+            raise StoreConflictError(
+                f"batch starts at index {first}, but the log holds {size} leaves"
             )
-            for removed in batch.removed:  # an erasure: its row goes, a rewritten one comes
-                deleted = self._db.execute(_DELETE_PAYLOADS, removed).rowcount
-                if deleted != 1:
-                    raise StoreConflictError(
-                        f"the payloads of tile {removed[0]} changed since they were read"
-                    )
-            if batch.payloads:
-                self._insert(
-                    "decisionlog_payloads (first, entries, salts, records)",
-                    *zip(*batch.payloads, strict=True),
+        if len(batch.firsts) == 1:
+            self._db.execute(
+                _INSERT_TILE, (first, batch.uptos[0], batch.hashes[0], batch.leaves[0])
+            )
+        else:
+            self._insert(_TILES, batch.firsts, batch.uptos, batch.hashes, batch.leaves)
+        for removed in batch.removed:  # an erasure: its row goes, a rewritten one comes
+            deleted = self._db.execute(_DELETE_PAYLOADS, removed).rowcount
+            if deleted != 1:
+                raise StoreConflictError(
+                    f"the payloads of tile {removed[0]} changed since they were read"
                 )
+        if len(batch.payloads) == 1:
+            self._db.execute(_INSERT_PAYLOADS, batch.payloads[0])
+        elif batch.payloads:
+            self._insert(_PAYLOADS, *zip(*batch.payloads, strict=True))
 
     def _insert(self, into: str, *columns: Sequence[int | bytes]) -> None:
         # The rows' values flattened for multi-row INSERTs by slice assignment (no tuple per
