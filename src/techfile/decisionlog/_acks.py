@@ -8,15 +8,16 @@ made when waited for, from the batch's first index and leaf hashes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import NamedTuple, NoReturn, Protocol
+from typing import NamedTuple, NoReturn, Protocol, overload
 
 from techfile.decisionlog.errors import LogError
 from techfile.errors import Error
 
-__all__ = ["Ack", "Committed", "Pending", "PendingAck", "PendingAcks", "Result"]
+__all__ = ["Ack", "Acks", "Committed", "Pending", "PendingAck", "PendingAcks", "Result"]
 
 
 class _Owner(Protocol):
@@ -69,21 +70,84 @@ class Committed:
                 results.append(refusal)
         return results
 
-    def acks(self, start: int, count: int) -> list[Ack]:
+    def acks(self, start: int, count: int) -> Acks:
         """Return the acknowledgements of the entries at ``[start, start + count)``.
 
         Raises:
             Error: Why the first refused entry among them was refused.
         """
-        found = self.outcomes(start, count)
-        if self.refused:  # all acknowledged otherwise: no look at each
-            for outcome in found:
+        if self.refused:
+            for outcome in self.outcomes(start, count):
                 if isinstance(outcome, Error):
                     raise outcome
-        return found  # type: ignore[return-value]  # all Acks
+            start -= sum(position < start for position in self.refused)  # its rank
+        return Acks(self.first_index + start, self.leaf_hashes[start : start + count])
 
 
 _new_ack = partial(tuple.__new__, Ack)
+
+
+class Acks(Sequence[Ack]):
+    """The acknowledgements of entries with consecutive indices, each made when looked at.
+
+    A group of 10,000 records is acknowledged by its first index and its leaf hashes, not by
+    10,000 objects made and kept whether or not anyone looks at them. It is a read-only
+    sequence of `Ack`, equal to any sequence of the same acks.
+    """
+
+    __slots__ = ("_first", "_hashes")
+
+    def __init__(self, first_index: int, leaf_hashes: Sequence[bytes]) -> None:
+        self._first = first_index
+        self._hashes = leaf_hashes
+
+    @property
+    def first_index(self) -> int:
+        """The index of the first entry (the others follow it)."""
+        return self._first
+
+    @property
+    def leaf_hashes(self) -> Sequence[bytes]:
+        """The RFC 9162 leaf hash of each entry, in order."""
+        return self._hashes
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    @overload
+    def __getitem__(self, at: int) -> Ack: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> Sequence[Ack]: ...
+
+    def __getitem__(self, at: int | slice) -> Ack | Sequence[Ack]:
+        if isinstance(at, slice):
+            start, stop, step = at.indices(len(self._hashes))
+            if step == 1:
+                return Acks(self._first + start, self._hashes[start:stop])
+            return [self[k] for k in range(start, stop, step)]
+        if at < 0:
+            at += len(self._hashes)
+        if not 0 <= at < len(self._hashes):
+            raise IndexError("acknowledgement index out of range")
+        return Ack(self._first + at, self._hashes[at])
+
+    def __iter__(self) -> Iterator[Ack]:
+        first = self._first
+        return map(
+            _new_ack, zip(range(first, first + len(self._hashes)), self._hashes, strict=True)
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(map(operator.eq, self, other))
+
+    __hash__ = None  # type: ignore[assignment]  # compares equal to lists, which do not hash
+
+    def __repr__(self) -> str:
+        return f"Acks(first_index={self._first}, count={len(self._hashes)})"
+
 
 Result = Committed | BaseException
 """A batch's commit, or why it failed (a `LogError`, or a bug that stopped the writer)."""
@@ -159,7 +223,7 @@ class PendingAcks:
         """Say whether every entry's batch has committed or failed."""
         return self._settled == self._count
 
-    def wait(self, timeout: float | None = None) -> list[Ack]:
+    def wait(self, timeout: float | None = None) -> Sequence[Ack]:
         """Wait for every entry's batch to commit; return their acknowledgements in order.
 
         Raises:
@@ -170,12 +234,14 @@ class PendingAcks:
         """
         if not self.done():
             self._owner.await_done(self, timeout)
-        acks: list[Ack] = []
+        parts: list[Acks] = []
         for _, result, position, count in sorted(self._spans, key=lambda span: span[0]):
             if not isinstance(result, Committed):
                 _raise(result)
-            acks += result.acks(position, count)
-        return acks
+            parts.append(result.acks(position, count))
+        if len(parts) == 1:  # one batch, as a group no larger than a batch mostly is
+            return parts[0]
+        return [ack for part in parts for ack in part]
 
 
 Pending = PendingAck | PendingAcks

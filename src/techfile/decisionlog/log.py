@@ -191,7 +191,7 @@ class DecisionLog:
         """
         return self._writer.submit_many(self._entries(records))
 
-    def record_many(self, records: Sequence[Record]) -> list[Ack]:
+    def record_many(self, records: Sequence[Record]) -> Sequence[Ack]:
         """Log records together; return their acknowledgements once all are committed.
 
         Raises:
