@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from techfile.decisionlog import _tiles as tiles
 from techfile.decisionlog import merkle
 from techfile.decisionlog._ingest import Group, commit_batch
-from techfile.decisionlog._tree import frontier, grow, holder, row_levels
+from techfile.decisionlog._tree import complete, frontier, grow, grow_levels, holder, row_levels
 from techfile.decisionlog.store import SqliteStore
 
 DATA = [str(i).encode() for i in range(12 * 70)]  # stored leaves hold no line feed (_tiles)
@@ -110,3 +110,18 @@ def test_store_proofs_verify_for_any_size_and_index(sizes: list[int], data: st.D
         merkle.verify_consistency(old, size, old_root, root, consistency)
     finally:
         store.close()
+
+
+@given(st.integers(0, 2**40), st.binary(min_size=32, max_size=32))
+def test_one_leaf_completes_what_a_batch_of_one_does(size: int, leaf: bytes) -> None:
+    older = [merkle.leaf_hash(str(n).encode()) for n in range(size.bit_count())]
+    levels, border = grow_levels(size, older, [leaf])
+    nodes, after = complete(size, older, leaf)
+    assert nodes == [new[0] for _, new in levels]
+    assert after == border
+    assert len(after) == (size + 1).bit_count()
+
+
+def test_one_leaf_needs_the_right_frontier() -> None:
+    with pytest.raises(ValueError, match="frontier"):
+        complete(3, [LEAVES[0]], LEAVES[3])

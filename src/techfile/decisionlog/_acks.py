@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import partial
+from types import MappingProxyType
 from typing import NamedTuple, NoReturn, Protocol, overload
 
 from techfile.decisionlog.errors import LogError
@@ -41,15 +41,20 @@ class Ack(NamedTuple):
     """The RFC 9162 hash of the entry's leaf."""
 
 
-@dataclass(frozen=True, slots=True)
-class Committed:
-    """How one committed batch ended for its entries (what the commit function returns)."""
+_NO_REFUSALS: Mapping[int, Error] = MappingProxyType({})
+
+
+class Committed(NamedTuple):
+    """How one committed batch ended for its entries (what the commit function returns).
+
+    A named tuple: every batch makes one, a batch of one entry as often as any.
+    """
 
     first_index: int
     """The log index of the first accepted entry."""
     leaf_hashes: Sequence[bytes]
     """The leaf hash of each accepted entry, in order; they have consecutive indices."""
-    refused: Mapping[int, Error] = field(default_factory=dict)
+    refused: Mapping[int, Error] = _NO_REFUSALS
     """Why entries were refused, by their position in the batch (the others were accepted)."""
 
     def outcomes(self, start: int, count: int) -> list[Ack | Error]:
@@ -69,6 +74,16 @@ class Committed:
             else:
                 results.append(refusal)
         return results
+
+    def ack(self, position: int) -> Ack:
+        """Return the acknowledgement of the entry at ``position`` in the batch.
+
+        Raises:
+            Error: Why it was refused.
+        """
+        if self.refused:
+            return self.acks(position, 1)[0]
+        return Ack(self.first_index + position, self.leaf_hashes[position])
 
     def acks(self, start: int, count: int) -> Acks:
         """Return the acknowledgements of the entries at ``[start, start + count)``.
@@ -198,7 +213,7 @@ class PendingAck:
         if not isinstance(result, Committed):
             assert result is not None  # noqa: S101 - set together with _done
             _raise(result)
-        return result.acks(self._position, 1)[0]
+        return result.ack(self._position)
 
 
 class PendingAcks:

@@ -14,12 +14,20 @@ size (another writer went first), and the appender then reads the frontier again
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final, NamedTuple
 
 from techfile.decisionlog._acks import Committed
-from techfile.decisionlog._tiles import erase, node, pack, pack_payloads, payload
-from techfile.decisionlog._tree import frontier, grow_levels
+from techfile.decisionlog._tiles import (
+    ALL_ENTRIES,
+    SEPARATOR,
+    erase,
+    node,
+    pack,
+    pack_payloads,
+    payload,
+)
+from techfile.decisionlog._tree import complete, frontier, grow_levels
 from techfile.decisionlog.errors import RecordError
 from techfile.decisionlog.store.interface import Batch, LogStore, StoreConflictError
 from techfile.errors import Error
@@ -120,7 +128,7 @@ def _refusals(store: LogStore, erases: Sequence[int | None]) -> dict[int, Error]
 
 def _commit(store: LogStore, group: Group, tip: _Tip) -> tuple[Committed, _Tip]:
     size = tip.size
-    refused: dict[int, Error] = {}
+    refused: Mapping[int, Error] = {}
     leaves, records, salts = group.leaves, group.records, group.salts
     erasures: list[int] = []
     if group.erases is not None:  # tombstones: check their erasures
@@ -132,6 +140,12 @@ def _commit(store: LogStore, group: Group, tip: _Tip) -> tuple[Committed, _Tip]:
         erasures = sorted(e for e in (group.erases[at] for at in kept) if e is not None)
     if not leaves:
         return Committed(size, [], refused), tip
+    if len(leaves) == 1 and not erasures:  # the commonest batch, at a batch size of one
+        batch, leaf_hash, border = _batch_of_one(
+            size, tip.frontier, leaves[0], records[0], salts[0]
+        )
+        store.append(batch)
+        return Committed(size, [leaf_hash], refused), _Tip(size + 1, border)
     sha256 = hashlib.sha256
     # RFC 9162 §2.1.1 leaf hash SHA-256(0x00 || data), inlined: one per entry.
     hashes = [sha256(_LEAF_PREFIX + leaf).digest() for leaf in leaves]
@@ -150,6 +164,31 @@ def _commit(store: LogStore, group: Group, tip: _Tip) -> tuple[Committed, _Tip]:
     removed, rewritten = erase(store, erasures) if erasures else ([], [])
     store.append(Batch(size, *pack(size, leaves, levels), [*rewritten, *payloads], removed))
     return Committed(size, hashes, refused), _Tip(size + len(leaves), border)
+
+
+def _batch_of_one(
+    size: int,
+    frontier_hashes: Sequence[bytes],
+    leaf: bytes,
+    record: bytes | None,
+    salt: bytes | None,
+) -> tuple[Batch, bytes, list[bytes]]:
+    """Return the batch of one entry as `pack` and `pack_payloads` cut it, with its leaf hash.
+
+    Without their general bookkeeping: one tile of one leaf keeping the subtrees the leaf
+    completes (`_tree.complete`), and one payload row (none without a record). The new
+    frontier is returned last.
+
+    Raises:
+        ValueError: The leaf or record holds a line feed (no RFC 8785 JSON does).
+    """
+    if SEPARATOR in leaf or (record is not None and SEPARATOR in record):
+        raise ValueError("leaf data and records must not hold a line feed (they are RFC 8785 JSON)")
+    # RFC 9162 §2.1.1 leaf hash SHA-256(0x00 || data), inlined.
+    leaf_hash = hashlib.sha256(_LEAF_PREFIX + leaf).digest()
+    nodes, border = complete(size, frontier_hashes, leaf_hash)
+    payloads = [] if record is None or salt is None else [(size, ALL_ENTRIES[:1], salt, record)]
+    return Batch(size, [size], [size + 1], [b"".join(nodes)], [leaf], payloads), leaf_hash, border
 
 
 class Appender:

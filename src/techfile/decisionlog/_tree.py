@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["frontier", "grow", "grow_levels", "holder", "row_levels"]
+__all__ = ["complete", "frontier", "grow", "grow_levels", "holder", "row_levels"]
 
 _NODE_PREFIX: Final = b"\x01"
 
@@ -95,6 +95,32 @@ def grow_levels(
     # The frontier's subtrees above every new node stay in it, above those the nodes made.
     border.reverse()
     return levels, older + border
+
+
+def complete(
+    size: int, frontier_hashes: Sequence[bytes], leaf_hash: bytes
+) -> tuple[list[bytes], list[bytes]]:
+    """Return the subtrees that appending one leaf completes, and the new frontier.
+
+    As `grow_levels` for a single leaf, which completes one subtree per trailing one bit of
+    ``size`` (each paired with the frontier's subtree of its level) and ends all of them.
+
+    Returns:
+        The leaf hash and the hashes of the subtrees it completes, level by level (what the
+        leaf's tile keeps); and the hashes of ``frontier(size + 1)``.
+    """
+    if len(frontier_hashes) != size.bit_count():
+        raise ValueError(f"a tree of size {size} has {size.bit_count()} frontier nodes")
+    sha256 = hashlib.sha256
+    older = list(frontier_hashes)
+    nodes = [leaf_hash]
+    node, below = leaf_hash, size
+    while below & 1:
+        node = sha256(_NODE_PREFIX + older.pop() + node).digest()
+        nodes.append(node)
+        below >>= 1
+    older.append(node)
+    return nodes, older
 
 
 def grow(

@@ -234,7 +234,7 @@ class DecisionLog:
         committed = self._writer.commit_now(entry)
         if committed is None:
             return self._writer.submit(entry, waited=True).wait()
-        return committed.acks(0, 1)[0]
+        return committed.ack(0)
 
     def submit_erasure(self, index: int, *, reason: str, now: datetime | None = None) -> PendingAck:
         """Queue the erasure of a record's payload and salt (GDPR Art 17) and its tombstone.
