@@ -11,15 +11,22 @@ Leaves are stored in tiles of up to 64 with the subtree hashes that end at each,
 payloads in one row beside each tile (`techfile.decisionlog._tiles`), so a batch writes two
 rows per 64 leaves or fewer. An erasure deletes its payload's row and writes it again without
 the erased payload; ``secure_delete`` overwrites the deleted row in the database file (its
-old page stays in the WAL only until the next checkpoint). The latest checkpoint is kept in
-memory and read again only when another connection has committed (``PRAGMA data_version``).
+old page stays in the WAL only until the next WAL checkpoint). The latest signed checkpoint
+is kept in memory and read again only when another connection has committed (``PRAGMA
+data_version``).
+
+The WAL is copied into the database file every thousand pages or so, as SQLite does by
+itself, but after a large batch the copy runs in a background thread on its own connection
+(`_Checkpointer`), overlapping with the making of the next batch instead of delaying the
+acknowledgement of this one.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Final
 
@@ -36,6 +43,16 @@ from techfile.decisionlog.store.interface import (
 __all__ = ["SqliteStore"]
 
 _BUSY_TIMEOUT_SECONDS: Final = 30.0
+_PAGE_SIZE: Final = 4096  # SQLite's default, which the store keeps
+_CHECKPOINT_PAGES: Final = 1000
+"""WAL pages written between background checkpoints (SQLite's default automatic limit)."""
+_FALLBACK_CHECKPOINT_PAGES: Final = 16 * _CHECKPOINT_PAGES
+_BACKGROUND_PAGES: Final = 256
+"""Pages a batch writes (1 MiB, about 2,000 entries) from which its checkpoint runs in the
+background."""
+_CATCH_UP_PASSES: Final = 8
+"""Checkpoints run in a row to copy what was committed during the one before."""
+"""WAL pages at which the writer checkpoints itself, should the background fall behind."""
 _SCHEMA_VERSION: Final = "3"
 _MOST_VARIABLES: Final = 999  # host parameters per statement in any SQLite build
 _TILE: Final = "SELECT first, upto, hashes, leaves FROM decisionlog_tiles"
@@ -106,8 +123,15 @@ class SqliteStore:
                 check_same_thread=False,
                 timeout=_BUSY_TIMEOUT_SECONDS,
             )
+        self._checkpoints: _Checkpointer | None = None
+        self._unchecked = 0  # pages written to the WAL since the last checkpoint asked for
         with self._guard("set up"):
-            self._db.execute("PRAGMA journal_mode=WAL")
+            wal = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
+            if wal:  # not for a database in memory
+                # The store decides when to checkpoint, and where (`_checkpoint`); SQLite's
+                # automatic checkpoint stays only as a backstop.
+                self._db.execute(f"PRAGMA wal_autocheckpoint={_FALLBACK_CHECKPOINT_PAGES}")
+                self._checkpoints = _Checkpointer(path)
             # A batch's dirty pages stay in the page cache until COMMIT writes each once to the
             # WAL; spilled mid-transaction, the pages an append keeps touching (the last leaf
             # page of each table) would be written again (about a sixth more bytes per entry).
@@ -187,6 +211,30 @@ class SqliteStore:
             raise StoreError(
                 f"SQLite decision log {self._where}: cannot append a batch: {e}"
             ) from e
+        if self._checkpoints is not None:
+            self._checkpoint(batch, self._checkpoints)
+
+    def _checkpoint(self, batch: Batch, background: _Checkpointer) -> None:
+        """Copy the WAL into the database file every `_CHECKPOINT_PAGES` pages written.
+
+        After a large batch, in the background (`_Checkpointer`): the caller then spends a
+        while making its next batch, and the copy's writes and fsync overlap with that.
+        After a small one, right here, as SQLite's automatic checkpoint would: the next
+        commit follows at once, and with the WAL fully copied it starts the WAL afresh
+        rather than growing it.
+        """
+        # About the pages the batch wrote to the WAL: its bytes, and the last page of each
+        # table (a batch of one entry writes two pages).
+        pages = 2 + _written(batch) // _PAGE_SIZE
+        self._unchecked += pages
+        if self._unchecked < _CHECKPOINT_PAGES:
+            return
+        self._unchecked = 0
+        if pages >= _BACKGROUND_PAGES:
+            background.request()
+        else:
+            with suppress(sqlite3.Error):  # busy: the next one retries, as SQLite's own
+                self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def _write(self, batch: Batch) -> None:
         size = self._size()
@@ -313,6 +361,71 @@ class SqliteStore:
                 self._db.execute("COMMIT")
 
     def close(self) -> None:
-        """Close the connection."""
+        """Stop the background checkpoints, then close the connection."""
+        if self._checkpoints is not None:
+            self._checkpoints.close()
         with self._guard("close"):
             self._db.close()
+
+
+def _written(batch: Batch) -> int:
+    """Return about how many bytes a batch adds to the database."""
+    tiles = sum(map(len, batch.hashes)) + sum(map(len, batch.leaves))
+    return tiles + sum(len(salts) + len(records) for _, _, salts, records in batch.payloads)
+
+
+class _Checkpointer:
+    """Copies the WAL into the database file in a background thread, on its own connection.
+
+    SQLite's automatic checkpoint runs in the committing thread, right after the COMMIT that
+    takes the WAL past its limit: that append then also writes every page again into the
+    database file and waits for a second fsync. Here the writer only asks (`request`) and a
+    thread runs a PASSIVE checkpoint, which never blocks readers or writers, while the writer
+    goes on; the GIL is released while SQLite works. A checkpoint copies committed pages
+    from one durable file into another, so a crash during it loses nothing (SQLite redoes
+    it). Should it fall far behind, the writer's own automatic checkpoint (at
+    `_FALLBACK_CHECKPOINT_PAGES`) catches up, as without it.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self._path = path
+        self._asked = threading.Event()
+        self._closing = False
+        self._thread: threading.Thread | None = None
+
+    def request(self) -> None:
+        """Ask for a checkpoint soon; the first request starts the thread."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name="decisionlog-checkpoint", daemon=True
+            )
+            self._thread.start()
+        self._asked.set()
+
+    def _run(self) -> None:
+        try:
+            db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            return  # the writer's own automatic checkpoints take over
+        try:
+            while True:
+                self._asked.wait()
+                self._asked.clear()
+                if self._closing:
+                    return
+                with suppress(sqlite3.Error):  # busy or failed: the next request retries
+                    for _ in range(_CATCH_UP_PASSES):
+                        # (busy, pages in the WAL, pages copied); all copied, the next
+                        # transaction starts the WAL afresh instead of growing it.
+                        _, pages, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                        if copied >= pages or self._closing:
+                            break
+        finally:
+            db.close()
+
+    def close(self) -> None:
+        """Stop the thread; a checkpoint under way finishes first."""
+        self._closing = True
+        self._asked.set()
+        if self._thread is not None:
+            self._thread.join()
