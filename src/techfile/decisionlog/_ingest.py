@@ -128,6 +128,12 @@ def _refusals(store: LogStore, erases: Sequence[int | None]) -> dict[int, Error]
 
 def _commit(store: LogStore, group: Group, tip: _Tip) -> tuple[Committed, _Tip]:
     size = tip.size
+    if group.erases is None and len(group.leaves) == 1:  # the batch of a batch size of one
+        batch, leaf_hash, border = _batch_of_one(
+            size, tip.frontier, group.leaves[0], group.records[0], group.salts[0]
+        )
+        store.append(batch)
+        return Committed(size, [leaf_hash]), _Tip(size + 1, border)
     refused: Mapping[int, Error] = {}
     leaves, records, salts = group.leaves, group.records, group.salts
     erasures: list[int] = []
@@ -140,12 +146,6 @@ def _commit(store: LogStore, group: Group, tip: _Tip) -> tuple[Committed, _Tip]:
         erasures = sorted(e for e in (group.erases[at] for at in kept) if e is not None)
     if not leaves:
         return Committed(size, [], refused), tip
-    if len(leaves) == 1 and not erasures:  # the commonest batch, at a batch size of one
-        batch, leaf_hash, border = _batch_of_one(
-            size, tip.frontier, leaves[0], records[0], salts[0]
-        )
-        store.append(batch)
-        return Committed(size, [leaf_hash], refused), _Tip(size + 1, border)
     sha256 = hashlib.sha256
     # RFC 9162 §2.1.1 leaf hash SHA-256(0x00 || data), inlined: one per entry.
     hashes = [sha256(_LEAF_PREFIX + leaf).digest() for leaf in leaves]

@@ -151,3 +151,22 @@ def test_erasure_waits_for_the_retention_period(backend: Backend, decision: Make
         with pytest.raises(RetentionError):
             log.erase(2, reason="too early", now=made + timedelta(days=364))
         assert log.audit().ok
+
+
+@pytest.mark.parametrize("offset", [-1, 1], ids=["behind", "beyond"])
+def test_a_batch_must_start_at_the_size(
+    backend: Backend, decision: MakeDecision, offset: int
+) -> None:
+    with backend.open() as log:
+        log.record_many([decision(n) for n in range(3)])
+        size = log.size
+    store = backend.store()
+    try:
+        first = size + offset
+        tile = tiles.pack(first, [b'{"stand-in":1}'], [(first, [bytes(32)])])
+        with pytest.raises(StoreConflictError, match=f"starts at index {first}"):
+            store.append(Batch(first, *tile))
+        assert store.size() == size
+        assert len(store.tiles(0, size + 2)) == 1
+    finally:
+        store.close()

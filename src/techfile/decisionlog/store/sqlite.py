@@ -97,11 +97,23 @@ _GUARDED: Final = (
     ("checkpoints", ("UPDATE", "DELETE")),
     ("payloads", ("UPDATE",)),
 )
-_TRIGGERS: Final = tuple(
-    f"CREATE TRIGGER IF NOT EXISTS decisionlog_{table}_no_{event.lower()} BEFORE {event}"
-    f" ON decisionlog_{table} BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END"
-    for table, events in _GUARDED
-    for event in events
+_OUT_OF_PLACE: Final = "a tile must start at the size of the log"
+_TRIGGERS: Final = (
+    *(
+        f"CREATE TRIGGER IF NOT EXISTS decisionlog_{table}_no_{event.lower()} BEFORE {event}"
+        f" ON decisionlog_{table} BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END"
+        for table, events in _GUARDED
+        for event in events
+    ),
+    # Each tile starts where the last one ends: a writer whose idea of the size is stale
+    # (another appended first) gets an error instead of a second tile at the same index
+    # or a gap. Checked inside SQLite, this costs an append no query of its own.
+    (
+        "CREATE TRIGGER IF NOT EXISTS decisionlog_tiles_in_place BEFORE INSERT ON"
+        " decisionlog_tiles BEGIN SELECT RAISE(ABORT, 'a tile must start at the size of the"
+        " log') WHERE NEW.first != coalesce((SELECT upto FROM decisionlog_tiles ORDER BY"
+        " first DESC LIMIT 1), 0); END"
+    ),
 )
 
 
@@ -142,6 +154,7 @@ class SqliteStore:
             with self._transaction():
                 for statement in (*_TABLES, *_TRIGGERS):
                     self._db.execute(statement)
+            self._cursor = self._db.cursor()  # for appends, which are many: none made per query
 
     @contextmanager
     def _guard(self, what: str) -> Iterator[None]:
@@ -198,7 +211,7 @@ class SqliteStore:
         """Write the batch in one durable transaction (see `LogStore.append`)."""
         # Every append comes here, a batch of one entry as often as any: the transaction and
         # the error wrapping are spelled out rather than taken from the context managers.
-        db = self._db
+        db = self._cursor
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -207,6 +220,13 @@ class SqliteStore:
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
+        except sqlite3.IntegrityError as e:
+            if _OUT_OF_PLACE not in str(e):
+                raise StoreError(f"SQLite decision log {self._where}: cannot append: {e}") from e
+            size = self.size()
+            raise StoreConflictError(
+                f"batch starts at index {batch.first_index}, but the log holds {size} leaves"
+            ) from e
         except sqlite3.Error as e:
             raise StoreError(
                 f"SQLite decision log {self._where}: cannot append a batch: {e}"
@@ -237,15 +257,10 @@ class SqliteStore:
                 self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def _write(self, batch: Batch) -> None:
-        size = self._size()
-        first = batch.first_index
-        if size != first:
-            raise StoreConflictError(
-                f"batch starts at index {first}, but the log holds {size} leaves"
-            )
+        # The tiles' trigger refuses a batch that does not start at the size.
         if len(batch.firsts) == 1:
-            self._db.execute(
-                _INSERT_TILE, (first, batch.uptos[0], batch.hashes[0], batch.leaves[0])
+            self._cursor.execute(
+                _INSERT_TILE, (batch.firsts[0], batch.uptos[0], batch.hashes[0], batch.leaves[0])
             )
         else:
             self._insert(_TILES, batch.firsts, batch.uptos, batch.hashes, batch.leaves)
@@ -256,7 +271,7 @@ class SqliteStore:
                     f"the payloads of tile {removed[0]} changed since they were read"
                 )
         if len(batch.payloads) == 1:
-            self._db.execute(_INSERT_PAYLOADS, batch.payloads[0])
+            self._cursor.execute(_INSERT_PAYLOADS, batch.payloads[0])
         elif batch.payloads:
             self._insert(_PAYLOADS, *zip(*batch.payloads, strict=True))
 
