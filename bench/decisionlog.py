@@ -12,9 +12,10 @@ appends
     and serialising each with the same ``record_json``: (a) raw SQLite, one plain table
     ``(idx, record)``, no hashing; (b) pymerkle 7's ``SqliteTree.append_entries``. All three
     run SQLite in WAL mode with ``synchronous=FULL`` (pymerkle's connection is switched to
-    it), on the same disk. Rounds
-    alternate between the three so that the disk's drift hits them alike; the median round
-    is shown.
+    it), on the same disk; the peers keep SQLite's automatic WAL checkpoint, run by the
+    committing thread, where techfile's store runs the checkpoint after a large batch in a
+    background thread (ADR 0018). Rounds alternate between the three so that the disk's
+    drift hits them alike; the median round is shown.
 proofs
     Median time of ``DecisionLog.prove`` (inclusion proof plus its signed checkpoint) at
     random indices of logs of 10^3, 10^5 and 10^7 entries, built once through the public
