@@ -144,8 +144,7 @@ class Batcher(Generic[_T]):
             self._committing = True
             self._submitted += count
         try:
-            taken: _Taken[_T] = _Taken([entries], count, [])
-            result = self._commit_batch(taken)
+            result = self._commit_batch([entries], count)
         except Exception as e:  # a bug: the writer has stopped, every waiter failed with it
             raise LogError(f"the log writer failed: {e!r}") from e
         if isinstance(result, BaseException):
@@ -240,7 +239,7 @@ class Batcher(Generic[_T]):
                     return
                 taken = self._take()
             try:
-                self._commit_batch(taken)
+                self._commit_batch(taken.entries, taken.count, taken.parts)
             except Exception as e:  # a bug: every waiter already failed with it
                 raise LogError(f"the log writer failed: {e!r}") from e
 
@@ -293,15 +292,23 @@ class Batcher(Generic[_T]):
         self._queued -= taken.count
         return taken
 
-    def _commit_batch(self, taken: _Taken[_T]) -> Result:
-        """Commit one taken batch and settle its entries, in the calling thread.
+    def _commit_batch(
+        self, entries: list[_T], count: int, parts: Sequence[tuple[Pending, int, int]] = ()
+    ) -> Result:
+        """Commit one batch taken from the queue and settle its entries, in this thread.
+
+        Args:
+            entries: The batch's pieces of entries, in order.
+            count: The number of entries.
+            parts: Whose they are: (pending, its first slot taken, count), in order; none
+                for entries committed at once (`commit_now`).
 
         Returns:
             The batch's outcome, or the `LogError` that failed it.
         """
         result: Result
         try:
-            result = self._commit(taken.entries)
+            result = self._commit(entries)
         except LogError as e:
             result = e
         except BaseException as e:
@@ -309,8 +316,8 @@ class Batcher(Generic[_T]):
             with self._lock:
                 self._failure = e
                 self._committing = False
-                for pending, slot, count in taken.parts:
-                    pending._settle(e, 0, slot, count)  # noqa: SLF001 - ours
+                for pending, slot, taken in parts:
+                    pending._settle(e, 0, slot, taken)  # noqa: SLF001 - ours
                 for chunk in self._queue:
                     left = len(chunk.entries) - chunk.start
                     chunk.pending._settle(e, 0, chunk.start, left)  # noqa: SLF001 - ours
@@ -319,12 +326,12 @@ class Batcher(Generic[_T]):
                 self._wake.notify()
             raise
         position = 0
-        for pending, slot, count in taken.parts:
-            pending._settle(result, position, slot, count)  # noqa: SLF001 - ours
-            position += count
+        for pending, slot, taken in parts:
+            pending._settle(result, position, slot, taken)  # noqa: SLF001 - ours
+            position += taken
         with self._lock:
             self._committing = False
-            self._finished += taken.count
+            self._finished += count
             if self._sleepers:  # no one waits, as when entries are committed at once
                 self._settled.notify_all()
             if self._queue or self._closed:  # the writer has work, or is waiting to stop
@@ -346,4 +353,4 @@ class Batcher(Generic[_T]):
 
     def _run(self) -> None:
         while (batch := self._next_batch()) is not None:
-            self._commit_batch(batch)
+            self._commit_batch(batch.entries, batch.count, batch.parts)

@@ -90,6 +90,12 @@ _TABLES: Final = (
         "CREATE TABLE IF NOT EXISTS decisionlog_checkpoints (size INTEGER PRIMARY KEY,"
         " note BLOB NOT NULL)"
     ),
+    # Tiles with the payload row beside each; an INSERT into it writes both (_ONE_TILE).
+    (
+        "CREATE VIEW IF NOT EXISTS decisionlog_tiles_with_payloads AS SELECT t.first, t.upto,"
+        " t.hashes, t.leaves, p.entries, p.salts, p.records FROM decisionlog_tiles AS t"
+        " JOIN decisionlog_payloads AS p ON p.first = t.first"
+    ),
 )
 _GUARDED: Final = (
     ("meta", ("UPDATE", "DELETE")),
@@ -98,7 +104,22 @@ _GUARDED: Final = (
     ("payloads", ("UPDATE",)),
 )
 _OUT_OF_PLACE: Final = "a tile must start at the size of the log"
+_ONE_TILE: Final = (
+    "INSERT INTO decisionlog_tiles_with_payloads"
+    " (first, upto, hashes, leaves, entries, salts, records) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+"""A batch of one tile and its payload row, as ONE statement: without BEGIN and COMMIT it is
+its own transaction (SQLite's autocommit), atomic and, in WAL mode with ``synchronous=FULL``,
+durable when it returns, as the explicit transaction is."""
 _TRIGGERS: Final = (
+    (
+        "CREATE TRIGGER IF NOT EXISTS decisionlog_tiles_with_payloads_insert INSTEAD OF INSERT"
+        " ON decisionlog_tiles_with_payloads BEGIN"
+        " INSERT INTO decisionlog_tiles (first, upto, hashes, leaves)"
+        " VALUES (NEW.first, NEW.upto, NEW.hashes, NEW.leaves);"
+        " INSERT INTO decisionlog_payloads (first, entries, salts, records)"
+        " VALUES (NEW.first, NEW.entries, NEW.salts, NEW.records); END"
+    ),
     *(
         f"CREATE TRIGGER IF NOT EXISTS decisionlog_{table}_no_{event.lower()} BEFORE {event}"
         f" ON decisionlog_{table} BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END"
@@ -213,13 +234,15 @@ class SqliteStore:
         # the error wrapping are spelled out rather than taken from the context managers.
         db = self._cursor
         try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                self._write(batch)
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+            written = self._write_one(batch)  # one statement, its own transaction; or:
+            if not written:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    written = self._write(batch)
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
         except sqlite3.IntegrityError as e:
             if _OUT_OF_PLACE not in str(e):
                 raise StoreError(f"SQLite decision log {self._where}: cannot append: {e}") from e
@@ -232,9 +255,9 @@ class SqliteStore:
                 f"SQLite decision log {self._where}: cannot append a batch: {e}"
             ) from e
         if self._checkpoints is not None:
-            self._checkpoint(batch, self._checkpoints)
+            self._checkpoint(written, self._checkpoints)
 
-    def _checkpoint(self, batch: Batch, background: _Checkpointer) -> None:
+    def _checkpoint(self, written: int, background: _Checkpointer) -> None:
         """Copy the WAL into the database file every `_CHECKPOINT_PAGES` pages written.
 
         After a large batch, in the background (`_Checkpointer`): the caller then spends a
@@ -245,7 +268,7 @@ class SqliteStore:
         """
         # About the pages the batch wrote to the WAL: its bytes, and the last page of each
         # table (a batch of one entry writes two pages).
-        pages = 2 + _written(batch) // _PAGE_SIZE
+        pages = 2 + written // _PAGE_SIZE
         self._unchecked += pages
         if self._unchecked < _CHECKPOINT_PAGES:
             return
@@ -256,7 +279,22 @@ class SqliteStore:
             with suppress(sqlite3.Error):  # busy: the next one retries, as SQLite's own
                 self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
-    def _write(self, batch: Batch) -> None:
+    def _write_one(self, batch: Batch) -> int:
+        """Write a batch of one tile and its payload row as one statement (`_ONE_TILE`).
+
+        Returns:
+            About how many bytes it added; 0, having written nothing, for any other batch.
+        """
+        if len(batch.firsts) != 1 or len(batch.payloads) != 1 or batch.removed:
+            return 0
+        (first, entries, salts, records), upto = batch.payloads[0], batch.uptos[0]
+        if first != batch.firsts[0]:  # the tile's first entry is a tombstone
+            return 0
+        hashes, leaves = batch.hashes[0], batch.leaves[0]
+        self._cursor.execute(_ONE_TILE, (first, upto, hashes, leaves, entries, salts, records))
+        return len(hashes) + len(leaves) + len(salts) + len(records)
+
+    def _write(self, batch: Batch) -> int:
         # The tiles' trigger refuses a batch that does not start at the size.
         if len(batch.firsts) == 1:
             self._cursor.execute(
@@ -274,6 +312,7 @@ class SqliteStore:
             self._cursor.execute(_INSERT_PAYLOADS, batch.payloads[0])
         elif batch.payloads:
             self._insert(_PAYLOADS, *zip(*batch.payloads, strict=True))
+        return _written(batch)
 
     def _insert(self, into: str, *columns: Sequence[int | bytes]) -> None:
         # The rows' values flattened for multi-row INSERTs by slice assignment (no tuple per
