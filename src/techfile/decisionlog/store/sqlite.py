@@ -1,11 +1,14 @@
 """The SQLite store of the decision log: the default, one file, safe against a killed process.
 
 The database runs in WAL mode with ``synchronous=FULL``: a transaction is durable when its
-COMMIT returns, even against power loss. Each batch is written in one ``BEGIN IMMEDIATE``
-transaction, which takes the write lock before reading the size, so two writers (threads or
-processes) never interleave a batch. Triggers refuse UPDATE and DELETE on tiles (leaves with
-their hashes), checkpoints and the identity, and UPDATE on payloads: a stored entry is never
-rewritten by this code or by a mistaken query.
+COMMIT returns, even against power loss. Each batch is written in one transaction that takes
+the write lock first: ``BEGIN IMMEDIATE`` ... ``COMMIT``, or, for a batch of one tile and its
+payload row, a single INSERT (`_ONE_TILE`), which is its own transaction. A trigger refuses a
+tile that does not start at the log's size, so two writers (threads or processes) never
+interleave or overlap batches: the later one gets `StoreConflictError` and retries. Triggers
+also refuse UPDATE and DELETE on tiles (leaves with their hashes), checkpoints and the
+identity, and UPDATE on payloads: a stored entry is never rewritten by this code or by a
+mistaken query.
 
 Leaves are stored in tiles of up to 64 with the subtree hashes that end at each, and their
 payloads in one row beside each tile (`techfile.decisionlog._tiles`), so a batch writes two
