@@ -22,7 +22,7 @@ to an observer (`Progress`). Their JSON is published (``techfile schema log-...`
 from __future__ import annotations
 
 from techfile.decisionlog import checkpoint, merkle, records, retention, store
-from techfile.decisionlog._acks import Ack, PendingAck, PendingAcks
+from techfile.decisionlog._acks import Ack, Acks, PendingAck, PendingAcks
 from techfile.decisionlog._audit import AuditFailed, AuditPassed, AuditResult, Part
 from techfile.decisionlog._batcher import Batching
 from techfile.decisionlog._evidence import (
@@ -134,6 +134,7 @@ __all__ = [
     "EMPTY_ROOT_HASH",
     "HASH_SIZE",
     "Ack",
+    "Acks",
     "Action",
     "AmbiguousKeyError",
     "Appended",
