@@ -52,6 +52,11 @@ def frontier(size: int) -> list[tuple[int, int]]:
     return parts
 
 
+def _check_frontier(size: int, frontier_hashes: Sequence[bytes]) -> None:
+    if len(frontier_hashes) != size.bit_count():
+        raise ValueError(f"a tree of size {size} has {size.bit_count()} frontier nodes")
+
+
 def grow_levels(
     size: int, frontier_hashes: Sequence[bytes], leaf_hashes: Sequence[bytes]
 ) -> tuple[list[tuple[int, list[bytes]]], list[bytes]]:
@@ -70,8 +75,7 @@ def grow_levels(
     Raises:
         ValueError: ``frontier_hashes`` does not match the frontier of ``size``.
     """
-    if len(frontier_hashes) != size.bit_count():
-        raise ValueError(f"a tree of size {size} has {size.bit_count()} frontier nodes")
+    _check_frontier(size, frontier_hashes)
     # The appends of large batches spend their time here, so the new nodes are computed level
     # by level in one list comprehension each, RFC 9162 §2.1.1 SHA-256(0x01 || left || right)
     # inlined. The first new subtree of level L has index size >> L; where that is odd, its
@@ -109,8 +113,7 @@ def complete(
         The leaf hash and the hashes of the subtrees it completes, level by level (what the
         leaf's tile keeps); and the hashes of ``frontier(size + 1)``.
     """
-    if len(frontier_hashes) != size.bit_count():
-        raise ValueError(f"a tree of size {size} has {size.bit_count()} frontier nodes")
+    _check_frontier(size, frontier_hashes)
     sha256 = hashlib.sha256
     older = list(frontier_hashes)
     nodes = [leaf_hash]

@@ -7,6 +7,8 @@ ones, and the audit passes. Retention (AI Act Art 19(1), 26(6)) limits when eras
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +25,7 @@ from techfile.decisionlog import (
     Tombstone,
 )
 from techfile.decisionlog import _tiles as tiles
-from techfile.decisionlog.store import Batch, StoreConflictError
+from techfile.decisionlog.store import Batch, LogStore, StoreConflictError
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is pytest's to import
     from .conftest import Backend, MakeDecision, MakeOversight
@@ -104,14 +106,23 @@ def test_erasure_in_a_group_keeps_the_other_payloads(
         assert salts[10] not in database
 
 
-def test_an_erasure_over_a_changed_payload_row_writes_nothing(
-    backend: Backend, decision: MakeDecision
-) -> None:
+@contextmanager
+def _store_of_three(backend: Backend, decision: MakeDecision) -> Iterator[tuple[LogStore, int]]:
+    """Log three decisions in one batch; yield a store of its own over them, and the size."""
     with backend.open() as log:
         log.record_many([decision(n) for n in range(3)])
         size = log.size
     store = backend.store()
     try:
+        yield store, size
+    finally:
+        store.close()
+
+
+def test_an_erasure_over_a_changed_payload_row_writes_nothing(
+    backend: Backend, decision: MakeDecision
+) -> None:
+    with _store_of_three(backend, decision) as (store, size):
         (row,) = store.payloads(0, 3)
         stale = (row[0], row[1], row[2], row[3] + b" ")  # not what is stored any more
         tile = tiles.pack(size, [b'{"stand-in":1}'], [(size, [bytes(32)])])
@@ -119,8 +130,6 @@ def test_an_erasure_over_a_changed_payload_row_writes_nothing(
             store.append(Batch(size, *tile, [], [stale]))
         assert store.size() == size
         assert store.payloads(0, 3) == [row]
-    finally:
-        store.close()
 
 
 def test_an_entry_is_erased_once(backend: Backend, decision: MakeDecision) -> None:
@@ -157,16 +166,10 @@ def test_erasure_waits_for_the_retention_period(backend: Backend, decision: Make
 def test_a_batch_must_start_at_the_size(
     backend: Backend, decision: MakeDecision, offset: int
 ) -> None:
-    with backend.open() as log:
-        log.record_many([decision(n) for n in range(3)])
-        size = log.size
-    store = backend.store()
-    try:
+    with _store_of_three(backend, decision) as (store, size):
         first = size + offset
         tile = tiles.pack(first, [b'{"stand-in":1}'], [(first, [bytes(32)])])
         with pytest.raises(StoreConflictError, match=f"starts at index {first}"):
             store.append(Batch(first, *tile))
         assert store.size() == size
         assert len(store.tiles(0, size + 2)) == 1
-    finally:
-        store.close()

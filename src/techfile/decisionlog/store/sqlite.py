@@ -50,12 +50,12 @@ _PAGE_SIZE: Final = 4096  # SQLite's default, which the store keeps
 _CHECKPOINT_PAGES: Final = 1000
 """WAL pages written between background checkpoints (SQLite's default automatic limit)."""
 _FALLBACK_CHECKPOINT_PAGES: Final = 16 * _CHECKPOINT_PAGES
+"""WAL pages at which the writer checkpoints itself, should the background fall behind."""
 _BACKGROUND_PAGES: Final = 256
 """Pages a batch writes (1 MiB, about 2,000 entries) from which its checkpoint runs in the
 background."""
 _CATCH_UP_PASSES: Final = 8
 """Checkpoints run in a row to copy what was committed during the one before."""
-"""WAL pages at which the writer checkpoints itself, should the background fall behind."""
 _SCHEMA_VERSION: Final = "3"
 _MOST_VARIABLES: Final = 999  # host parameters per statement in any SQLite build
 _TILE: Final = "SELECT first, upto, hashes, leaves FROM decisionlog_tiles"
@@ -133,10 +133,10 @@ _TRIGGERS: Final = (
     # (another appended first) gets an error instead of a second tile at the same index
     # or a gap. Checked inside SQLite, this costs an append no query of its own.
     (
-        "CREATE TRIGGER IF NOT EXISTS decisionlog_tiles_in_place BEFORE INSERT ON"
-        " decisionlog_tiles BEGIN SELECT RAISE(ABORT, 'a tile must start at the size of the"
-        " log') WHERE NEW.first != coalesce((SELECT upto FROM decisionlog_tiles ORDER BY"
-        " first DESC LIMIT 1), 0); END"
+        "CREATE TRIGGER IF NOT EXISTS decisionlog_tiles_in_place BEFORE INSERT ON"  # noqa: S608 - constants
+        f" decisionlog_tiles BEGIN SELECT RAISE(ABORT, '{_OUT_OF_PLACE}') WHERE NEW.first"
+        " != coalesce((SELECT upto FROM decisionlog_tiles ORDER BY first DESC LIMIT 1), 0);"
+        " END"
     ),
 )
 
