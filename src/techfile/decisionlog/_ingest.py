@@ -38,6 +38,9 @@ CONFLICT_RETRIES: Final = 5
 """Attempts at one batch while other writers keep appending first."""
 
 _LEAF_PREFIX: Final = b"\x00"
+_LINE_FEED: Final = SEPARATOR[0]
+"""The separator as an int: ``bytes.__contains__`` looks for an int with memchr, while for
+bytes it first fails (an exception raised and cleared) to read them as an int."""
 
 
 class Group:
@@ -182,7 +185,7 @@ def _batch_of_one(
     Raises:
         ValueError: The leaf or record holds a line feed (no RFC 8785 JSON does).
     """
-    if SEPARATOR in leaf or (record is not None and SEPARATOR in record):
+    if _LINE_FEED in leaf or (record is not None and _LINE_FEED in record):
         raise ValueError("leaf data and records must not hold a line feed (they are RFC 8785 JSON)")
     # RFC 9162 §2.1.1 leaf hash SHA-256(0x00 || data), inlined.
     leaf_hash = hashlib.sha256(_LEAF_PREFIX + leaf).digest()

@@ -294,7 +294,12 @@ class SqliteStore:
         if first != batch.firsts[0]:  # the tile's first entry is a tombstone
             return 0
         hashes, leaves = batch.hashes[0], batch.leaves[0]
-        self._cursor.execute(_ONE_TILE, (first, upto, hashes, leaves, entries, salts, records))
+        # As bytearrays: the sqlite3 module binds those at once, while it passes each bytes
+        # value through its adaptation protocol first, whose failed lookup of an adapter
+        # raises and clears an exception; for these few small values that costs more than
+        # the copies (about a twentieth of a single-record append's instructions).
+        blobs = bytearray(hashes), bytearray(leaves), bytearray(entries), bytearray(salts)
+        self._cursor.execute(_ONE_TILE, (first, upto, *blobs, bytearray(records)))
         return len(hashes) + len(leaves) + len(salts) + len(records)
 
     def _write(self, batch: Batch) -> int:
