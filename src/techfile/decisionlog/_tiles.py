@@ -131,16 +131,26 @@ def pack(
     if stop <= boundary:  # one tile, as every small batch
         starts, uptos = [first], [stop]
         hashes = [b"".join(tile_hashes(levels, first, stop))]
-        joined = [SEPARATOR.join(leaf_data)]
+        joined = [_lines(leaf_data, "leaf data")]
     else:
         starts = [first, *range(boundary, stop, TILE_WIDTH)]
         uptos = [*starts[1:], stop]
         pairs = list(zip(starts, uptos, strict=True))
         hashes = [b"".join(tile_hashes(levels, a, b)) for a, b in pairs]
-        joined = [SEPARATOR.join(leaf_data[a - first : b - first]) for a, b in pairs]
-    if sum(tile.count(SEPARATOR) for tile in joined) != len(leaf_data) - len(joined):
-        raise ValueError("leaf data must not hold a line feed (it is RFC 8785 JSON)")
+        joined = [_lines(leaf_data[a - first : b - first], "leaf data") for a, b in pairs]
     return starts, uptos, hashes, joined
+
+
+def _lines(parts: Sequence[bytes], what: str) -> bytes:
+    """Join leaf data or records by `SEPARATOR`.
+
+    Raises:
+        ValueError: One of them holds a line feed (no RFC 8785 JSON does).
+    """
+    joined = SEPARATOR.join(parts)
+    if joined.count(SEPARATOR) != len(parts) - 1:
+        raise ValueError(f"{what} must not hold a line feed (it is RFC 8785 JSON)")
+    return joined
 
 
 def _sections(first: int, upto: int) -> list[int]:
@@ -272,11 +282,8 @@ def pack_payloads(
         and indices[0] // TILE_WIDTH == (indices[-1] // TILE_WIDTH)
     ):  # one row of consecutive entries, as every small batch without tombstones
         key = max(first, indices[0] - indices[0] % TILE_WIDTH)
-        joined = SEPARATOR.join(records)
-        if joined.count(SEPARATOR) != count - 1:
-            raise ValueError("a record must not hold a line feed (it is RFC 8785 JSON)")
         entries = ALL_ENTRIES[indices[0] - key : indices[-1] - key + 1]
-        return [(key, entries, b"".join(salts), joined)]
+        return [(key, entries, b"".join(salts), _lines(records, "a record"))]
     found: list[PayloadTile] = []
     at = 0
     while at < len(indices):
@@ -287,9 +294,7 @@ def pack_payloads(
             entries = ALL_ENTRIES[low - key : high - key + 1]
         else:
             entries = bytes([index - key for index in indices[at:end]])
-        joined = SEPARATOR.join(records[at:end])
-        if joined.count(SEPARATOR) != end - at - 1:
-            raise ValueError("a record must not hold a line feed (it is RFC 8785 JSON)")
+        joined = _lines(records[at:end], "a record")
         found.append((key, entries, b"".join(salts[at:end]), joined))
         at = end
     return found

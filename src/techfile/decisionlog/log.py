@@ -220,7 +220,7 @@ class DecisionLog:
             with self._lock:
                 check_decision(self._store, record.decision_index)
         data = record_json(record)
-        return Group([commitment_leaf(record.kind, data, salt)], [data], [salt])
+        return Group.one(commitment_leaf(record.kind, data, salt), data, salt)
 
     def record_decision(self, record: DecisionRecord) -> Ack:
         """Log an AI decision; return once it is durably committed (``submit(...).wait()``)."""

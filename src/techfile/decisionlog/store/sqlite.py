@@ -300,7 +300,7 @@ class SqliteStore:
         # the copies (about a twentieth of a single-record append's instructions).
         blobs = bytearray(hashes), bytearray(leaves), bytearray(entries), bytearray(salts)
         self._cursor.execute(_ONE_TILE, (first, upto, *blobs, bytearray(records)))
-        return len(hashes) + len(leaves) + len(salts) + len(records)
+        return _written(batch)
 
     def _write(self, batch: Batch) -> int:
         # The tiles' trigger refuses a batch that does not start at the size.
