@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from techfile.decisionlog import Batching, LogClosedError, LogSetupError, StoreError
+from techfile.decisionlog import Batching, LogClosedError, LogError, LogSetupError, StoreError
 from techfile.decisionlog._acks import Committed
 from techfile.decisionlog._batcher import Batcher
 
@@ -206,4 +206,70 @@ def test_a_waiter_wakes_when_an_entry_committed_at_once_lands() -> None:
     flusher.join(timeout=10)
     assert [c.ack(0).index if c else None for c in done] == [1]
     assert not flusher.is_alive()
+    writer.close()
+
+
+def test_work_that_makes_a_batch_alone_runs_at_once() -> None:
+    commit = Recorder()
+    writer = Batcher(commit, Batching(max_entries=1, max_delay_ms=60_000))
+    ran: list[int] = []
+
+    def work(entry: int) -> int:
+        ran.append(entry)
+        return entry * 2
+
+    assert writer.run_now(1, work, 21) == 42
+    assert writer.run_now(2, work, 5) is None  # more than a batch: the queue cuts it
+    queued = writer.submit([3])
+    assert queued.wait(timeout=10).index == 3
+    assert ran == [21]
+    assert commit.batches == [[3]]  # the work wrote its own batch, not through commit
+    writer.close()
+
+
+def test_a_store_error_in_work_run_at_once_fails_that_batch_only() -> None:
+    writer = Batcher(Recorder(), Batching(max_entries=1, max_delay_ms=60_000))
+
+    def full_disk(_: int) -> int:
+        raise StoreError("disk full")
+
+    with pytest.raises(StoreError, match="disk full"):
+        writer.run_now(1, full_disk, 0)
+    assert writer.run_now(1, lambda entry: entry, 7) == 7
+    writer.close()
+
+
+def test_a_bug_in_work_run_at_once_stops_the_writer_and_fails_the_queue() -> None:
+    writer = Batcher(Recorder(), Batching(max_entries=1, max_delay_ms=60_000))
+    started, release = threading.Event(), threading.Event()
+
+    def buggy(_: int) -> int:
+        started.set()
+        release.wait(timeout=10)
+        return 1 // 0
+
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            writer.run_now(1, buggy, 0)
+        except LogError as e:
+            errors.append(e)
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    assert started.wait(timeout=10)
+    queued = writer.submit([1])  # while the work runs: queued behind it
+    release.set()
+    runner.join(timeout=10)
+    assert [str(e) for e in errors] == [
+        "the log writer failed: ZeroDivisionError('integer division or modulo by zero')"
+    ]
+    with pytest.raises(LogError, match="writer failed: ZeroDivisionError") as failed:
+        queued.wait(timeout=10)
+    assert isinstance(failed.value.__cause__, ZeroDivisionError)
+    with pytest.raises(LogClosedError):
+        writer.run_now(1, lambda entry: entry, 2)
+    with pytest.raises(LogClosedError):
+        writer.submit([3])
     writer.close()

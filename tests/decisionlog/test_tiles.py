@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from techfile.decisionlog import merkle
-from techfile.decisionlog._ingest import _batch_of_one
+from techfile.decisionlog._ingest import one_entry
 from techfile.decisionlog._tiles import (
     TILE_WIDTH,
     pack,
@@ -20,6 +20,7 @@ from techfile.decisionlog._tiles import (
 )
 from techfile.decisionlog._tree import grow, grow_levels, holder, row_levels
 from techfile.decisionlog.store import Batch, Payload
+from techfile.decisionlog.store.interface import single_entry_batch
 
 
 def _data(index: int) -> bytes:
@@ -87,21 +88,20 @@ def test_payloads_round_trip_around_tombstones(first: int, has_payload: list[boo
         assert all(key + offset < (key // TILE_WIDTH + 1) * TILE_WIDTH for offset in entries)
 
 
-@given(size=st.integers(0, 10**6), has_payload=st.booleans())
-def test_a_batch_of_one_is_cut_as_any_batch(size: int, *, has_payload: bool) -> None:
+@given(size=st.integers(0, 10**6))
+def test_a_single_entry_is_cut_as_any_batch(size: int) -> None:
     older = [merkle.leaf_hash(b"%d" % n) for n in range(size.bit_count())]
     leaf, salt, record = _data(size), hashlib.sha256(b"salt").digest(), b'{"record":1}'
-    batch, leaf_hash, border = _batch_of_one(
-        size, older, leaf, record if has_payload else None, salt if has_payload else None
-    )
+    hashes, leaf_hash, border = one_entry(size, older, leaf, record)
     levels, expected_border = grow_levels(size, older, [merkle.leaf_hash(leaf)])
-    payloads = pack_payloads(size, [size], [salt], [record]) if has_payload else []
-    assert batch == Batch(size, *pack(size, [leaf], levels), payloads)
+    payloads = pack_payloads(size, [size], [salt], [record])
+    expected = Batch(size, *pack(size, [leaf], levels), payloads)
+    assert single_entry_batch(size, hashes, leaf, salt, record) == expected
     assert leaf_hash == merkle.leaf_hash(leaf)
     assert border == expected_border
 
 
 @pytest.mark.parametrize(("leaf", "record"), [(b"a\nb", b"{}"), (b"{}", b"a\nb")])
-def test_a_batch_of_one_refuses_a_line_feed(leaf: bytes, record: bytes) -> None:
+def test_a_single_entry_refuses_a_line_feed(leaf: bytes, record: bytes) -> None:
     with pytest.raises(ValueError, match="line feed"):
-        _batch_of_one(0, [], leaf, record, bytes(32))
+        one_entry(0, [], leaf, record)

@@ -50,6 +50,8 @@ class Piece(Protocol):
 
 
 _T = TypeVar("_T", bound=Piece)
+_A = TypeVar("_A")
+_R = TypeVar("_R")
 _MS: Final = 1000.0
 
 
@@ -132,7 +134,28 @@ class Batcher(Generic[_T]):
             LogError: The batch could not be written, or the commit function failed with a
                 bug (the writer has stopped).
         """
-        count = len(entries)
+        return self.run_now(len(entries), self._commit_piece, entries)
+
+    def _commit_piece(self, entries: _T) -> Committed:
+        return self._commit([entries])
+
+    def run_now(self, count: int, work: Callable[[_A], _R], arg: _A) -> _R | None:
+        """Run ``work(arg)``, which commits ``count`` entries, if they make a due batch now.
+
+        As `commit_now`, for a caller that writes the batch itself: a single entry's own
+        path, which skips the pieces and their `Committed`. The batch is admitted, ordered
+        and settled as every other: nothing else is committed while it runs, and a bug in
+        ``work`` stops the writer.
+
+        Returns:
+            What ``work`` returned, or None (without calling it) if the entries must be
+            queued because they do not make such a batch now.
+
+        Raises:
+            LogClosedError: The writer was closed or has stopped.
+            LogError: What ``work`` raised, or, for any other exception, a `LogError` from
+                it (the writer has stopped).
+        """
         policy = self._policy
         with self._lock:
             if self._closed or self._failure is not None:
@@ -144,11 +167,14 @@ class Batcher(Generic[_T]):
             self._committing = True
             self._submitted += count
         try:
-            result = self._commit_batch([entries], count)
-        except Exception as e:  # a bug: the writer has stopped, every waiter failed with it
+            result = work(arg)
+        except LogError:
+            self._finish(count)
+            raise
+        except BaseException as e:  # a bug: the writer has stopped, every waiter failed with it
+            self._fail(e)
             raise LogError(f"the log writer failed: {e!r}") from e
-        if isinstance(result, BaseException):
-            raise result
+        self._finish(count)
         return result
 
     def submit(self, entry: _T, *, waited: bool = False) -> PendingAck:
@@ -293,15 +319,14 @@ class Batcher(Generic[_T]):
         return taken
 
     def _commit_batch(
-        self, entries: list[_T], count: int, parts: Sequence[tuple[Pending, int, int]] = ()
+        self, entries: list[_T], count: int, parts: Sequence[tuple[Pending, int, int]]
     ) -> Result:
         """Commit one batch taken from the queue and settle its entries, in this thread.
 
         Args:
             entries: The batch's pieces of entries, in order.
             count: The number of entries.
-            parts: Whose they are: (pending, its first slot taken, count), in order; none
-                for entries committed at once (`commit_now`).
+            parts: Whose they are: (pending, its first slot taken, count), in order.
 
         Returns:
             The batch's outcome, or the `LogError` that failed it.
@@ -313,22 +338,17 @@ class Batcher(Generic[_T]):
             result = e
         except BaseException as e:
             # A bug, not a store failure: fail every waiter rather than leave it hanging.
-            with self._lock:
-                self._failure = e
-                self._committing = False
-                for pending, slot, taken in parts:
-                    pending._settle(e, 0, slot, taken)  # noqa: SLF001 - ours
-                for chunk in self._queue:
-                    left = len(chunk.entries) - chunk.start
-                    chunk.pending._settle(e, 0, chunk.start, left)  # noqa: SLF001 - ours
-                self._queue.clear()
-                self._settled.notify_all()
-                self._wake.notify()
+            self._fail(e, parts)
             raise
         position = 0
         for pending, slot, taken in parts:
             pending._settle(result, position, slot, taken)  # noqa: SLF001 - ours
             position += taken
+        self._finish(count)
+        return result
+
+    def _finish(self, count: int) -> None:
+        """Count a committed (or failed) batch of ``count`` entries and wake who waits."""
         with self._lock:
             self._committing = False
             self._finished += count
@@ -336,7 +356,20 @@ class Batcher(Generic[_T]):
                 self._settled.notify_all()
             if self._queue or self._closed:  # the writer has work, or is waiting to stop
                 self._wake.notify()
-        return result
+
+    def _fail(self, error: BaseException, parts: Sequence[tuple[Pending, int, int]] = ()) -> None:
+        """Stop the writer after a bug in a commit: fail the batch's waiters and the queue's."""
+        with self._lock:
+            self._failure = error
+            self._committing = False
+            for pending, slot, taken in parts:
+                pending._settle(error, 0, slot, taken)  # noqa: SLF001 - ours
+            for chunk in self._queue:
+                left = len(chunk.entries) - chunk.start
+                chunk.pending._settle(error, 0, chunk.start, left)  # noqa: SLF001 - ours
+            self._queue.clear()
+            self._settled.notify_all()
+            self._wake.notify()
 
     def _next_batch(self) -> _Taken[_T] | None:
         with self._lock:

@@ -4,7 +4,8 @@ This module owns what one commit of the log's writer does, with the store passed
 refuses an erasure whose payload is already gone (or erased twice in one batch), computes
 every subtree the new leaves complete from the O(log n) frontier (`_tree.grow`), cuts the
 leaves into tiles (`_tiles.pack`), and writes it all with one `LogStore.append`, which is one
-transaction.
+transaction; one entry with its payload, the batch of every record logged at a batch size of
+one, takes `LogStore.append_one`, which writes the same rows.
 
 An `Appender` remembers the size and frontier its last commit left, so a batch costs no reads
 of the tree. That memory is only a guess: the store refuses a batch that does not start at its
@@ -17,9 +18,8 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Final, NamedTuple
 
-from techfile.decisionlog._acks import Committed
+from techfile.decisionlog._acks import Ack, Committed
 from techfile.decisionlog._tiles import (
-    ALL_ENTRIES,
     SEPARATOR,
     erase,
     node,
@@ -32,7 +32,7 @@ from techfile.decisionlog.errors import RecordError
 from techfile.decisionlog.store.interface import Batch, LogStore, StoreConflictError
 from techfile.errors import Error
 
-__all__ = ["Appender", "Group", "commit_batch"]
+__all__ = ["Appender", "Group", "commit_batch", "one_entry"]
 
 CONFLICT_RETRIES: Final = 5
 """Attempts at one batch while other writers keep appending first."""
@@ -132,11 +132,10 @@ def _refusals(store: LogStore, erases: Sequence[int | None]) -> dict[int, Error]
 def _commit(store: LogStore, group: Group, tip: _Tip) -> tuple[Committed, _Tip]:
     size = tip.size
     if group.erases is None and len(group.leaves) == 1:  # the batch of a batch size of one
-        batch, leaf_hash, border = _batch_of_one(
-            size, tip.frontier, group.leaves[0], group.records[0], group.salts[0]
-        )
-        store.append(batch)
-        return Committed(size, [leaf_hash]), _Tip(size + 1, border)
+        record, salt = group.records[0], group.salts[0]
+        if record is not None and salt is not None:
+            leaf_hash, border = _append_one(store, tip, group.leaves[0], record, salt)
+            return Committed(size, [leaf_hash]), _Tip(size + 1, border)
     refused: Mapping[int, Error] = {}
     leaves, records, salts = group.leaves, group.records, group.salts
     erasures: list[int] = []
@@ -169,29 +168,32 @@ def _commit(store: LogStore, group: Group, tip: _Tip) -> tuple[Committed, _Tip]:
     return Committed(size, hashes, refused), _Tip(size + len(leaves), border)
 
 
-def _batch_of_one(
-    size: int,
-    frontier_hashes: Sequence[bytes],
-    leaf: bytes,
-    record: bytes | None,
-    salt: bytes | None,
-) -> tuple[Batch, bytes, list[bytes]]:
-    """Return the batch of one entry as `pack` and `pack_payloads` cut it, with its leaf hash.
+def one_entry(
+    size: int, frontier_hashes: Sequence[bytes], leaf: bytes, record: bytes
+) -> tuple[bytes, bytes, list[bytes]]:
+    """Return the tile hashes of one entry appended at ``size``, its leaf hash, the new frontier.
 
-    Without their general bookkeeping: one tile of one leaf keeping the subtrees the leaf
-    completes (`_tree.complete`), and one payload row (none without a record). The new
-    frontier is returned last.
+    The tile hashes are what `pack` keeps for the leaf: its leaf hash and the subtrees it
+    completes (`_tree.complete`), concatenated.
 
     Raises:
         ValueError: The leaf or record holds a line feed (no RFC 8785 JSON does).
     """
-    if _LINE_FEED in leaf or (record is not None and _LINE_FEED in record):
+    if _LINE_FEED in leaf or _LINE_FEED in record:
         raise ValueError("leaf data and records must not hold a line feed (they are RFC 8785 JSON)")
     # RFC 9162 §2.1.1 leaf hash SHA-256(0x00 || data), inlined.
     leaf_hash = hashlib.sha256(_LEAF_PREFIX + leaf).digest()
     nodes, border = complete(size, frontier_hashes, leaf_hash)
-    payloads = [] if record is None or salt is None else [(size, ALL_ENTRIES[:1], salt, record)]
-    return Batch(size, [size], [size + 1], [b"".join(nodes)], [leaf], payloads), leaf_hash, border
+    return b"".join(nodes), leaf_hash, border
+
+
+def _append_one(
+    store: LogStore, tip: _Tip, leaf: bytes, record: bytes, salt: bytes
+) -> tuple[bytes, list[bytes]]:
+    """Append one entry with its payload at the tip; return its leaf hash and the new frontier."""
+    hashes, leaf_hash, border = one_entry(tip.size, tip.frontier, leaf, record)
+    store.append_one(tip.size, hashes, leaf, salt, record)
+    return leaf_hash, border
 
 
 class Appender:
@@ -222,6 +224,27 @@ class Appender:
             except StoreConflictError:
                 continue  # another writer appended first: recompute on the new size
             return committed
+        raise StoreConflictError(f"gave up after {CONFLICT_RETRIES} conflicting appends")
+
+    def commit_one(self, leaf: bytes, record: bytes, salt: bytes) -> Ack:
+        """Append one entry with its payload in one transaction, as `commit` its group would.
+
+        The path of every record logged at a batch size of one, without the group, batch and
+        `Committed` that `commit` makes for any number of entries.
+
+        Raises:
+            StoreConflictError: Other writers appended first every time; nothing was written.
+            StoreError: The entry could not be written.
+        """
+        for _ in range(CONFLICT_RETRIES):
+            tip = self._tip or _read_tip(self._store)
+            self._tip = None  # until this commit is known to have left the tree as computed
+            try:
+                leaf_hash, border = _append_one(self._store, tip, leaf, record, salt)
+            except StoreConflictError:
+                continue  # another writer appended first: recompute on the new size
+            self._tip = _Tip(tip.size + 1, border)
+            return Ack(tip.size, leaf_hash)
         raise StoreConflictError(f"gave up after {CONFLICT_RETRIES} conflicting appends")
 
 

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Self
+from typing import Self, TypeAlias
 
 from techfile.decisionlog._acks import Ack, Committed, PendingAck, PendingAcks
 from techfile.decisionlog._audit import AuditResult, audit_store
@@ -73,6 +73,9 @@ __all__ = ["DecisionLog", "Entry"]
 
 Entry = Record | Tombstone | Erased
 """What one index of the log holds, as `DecisionLog.read` returns it."""
+
+_Entry: TypeAlias = tuple[bytes, bytes, bytes]
+"""One record's entry before it is logged: its leaf data, its record and its salt."""
 
 
 class DecisionLog:
@@ -175,7 +178,7 @@ class DecisionLog:
             RecordError: An oversight record links to no decision in the log.
             LogClosedError: The log was closed.
         """
-        return self._writer.submit(self._entry(record, new_salt()))
+        return self._writer.submit(Group.one(*self._entry(record, new_salt())))
 
     def submit_many(self, records: Sequence[Record]) -> PendingAcks:
         """Queue records together, in order; one `PendingAcks` resolves after all commit.
@@ -215,12 +218,12 @@ class DecisionLog:
         datas, leaves = commitment_leaves(records, salts)
         return Group(leaves, datas, salts)  # type: ignore[arg-type]  # lists are invariant
 
-    def _entry(self, record: Record, salt: bytes) -> Group:
+    def _entry(self, record: Record, salt: bytes) -> _Entry:
         if isinstance(record, OversightRecord):
             with self._lock:
                 check_decision(self._store, record.decision_index)
         data = record_json(record)
-        return Group.one(commitment_leaf(record.kind, data, salt), data, salt)
+        return commitment_leaf(record.kind, data, salt), data, salt
 
     def record_decision(self, record: DecisionRecord) -> Ack:
         """Log an AI decision; return once it is durably committed (``submit(...).wait()``)."""
@@ -230,11 +233,11 @@ class DecisionLog:
         """Log a clinician's oversight of a logged decision; return once it is committed."""
         return self._record(self._entry(record, new_salt()))
 
-    def _record(self, entry: Group) -> Ack:
-        committed = self._writer.commit_now(entry)
-        if committed is None:
-            return self._writer.submit(entry, waited=True).wait()
-        return committed.ack(0)
+    def _record(self, entry: _Entry) -> Ack:
+        acked = self._writer.run_now(1, self._commit_one, entry)
+        if acked is None:
+            return self._writer.submit(Group.one(*entry), waited=True).wait()
+        return acked
 
     def submit_erasure(self, index: int, *, reason: str, now: datetime | None = None) -> PendingAck:
         """Queue the erasure of a record's payload and salt (GDPR Art 17) and its tombstone.
@@ -395,3 +398,8 @@ class DecisionLog:
         """Write one batch in one transaction (the writer thread's commit function)."""
         with self._lock:
             return self._appender.commit(Group.join(pieces))
+
+    def _commit_one(self, entry: _Entry) -> Ack:
+        """Write one record's entry as its own batch (the calling thread's, `Batcher.run_now`)."""
+        with self._lock:
+            return self._appender.commit_one(*entry)

@@ -277,6 +277,12 @@ class CountingStore:
         self.calls["append"] += 1
         self.inner.append(batch)
 
+    def append_one(
+        self, first: int, hashes: bytes, leaf: bytes, salt: bytes, record: bytes
+    ) -> None:
+        self.calls["append"] += 1  # one transaction, as any append
+        self.inner.append_one(first, hashes, leaf, salt, record)
+
     def tiles(self, start: int, end: int) -> list[TileRow]:
         self.calls["tiles"] += 1
         return self.inner.tiles(start, end)

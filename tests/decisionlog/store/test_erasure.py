@@ -26,6 +26,7 @@ from techfile.decisionlog import (
 )
 from techfile.decisionlog import _tiles as tiles
 from techfile.decisionlog.store import Batch, LogStore, StoreConflictError
+from techfile.decisionlog.store.interface import single_entry_batch
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is pytest's to import
     from .conftest import Backend, MakeDecision, MakeOversight
@@ -173,3 +174,25 @@ def test_a_batch_must_start_at_the_size(
             store.append(Batch(first, *tile))
         assert store.size() == size
         assert len(store.tiles(0, size + 2)) == 1
+
+
+@pytest.mark.parametrize("offset", [-1, 1], ids=["behind", "beyond"])
+def test_a_single_entry_must_start_at_the_size(
+    backend: Backend, decision: MakeDecision, offset: int
+) -> None:
+    with _store_of_three(backend, decision) as (store, size):
+        first = size + offset
+        with pytest.raises(StoreConflictError, match=f"starts at index {first}"):
+            store.append_one(first, bytes(32), b'{"stand-in":1}', bytes(32), b"{}")
+        assert store.size() == size
+        assert len(store.payloads(0, size + 2)) == 1
+
+
+def test_a_single_entry_is_stored_as_its_batch(backend: Backend, decision: MakeDecision) -> None:
+    with _store_of_three(backend, decision) as (store, size):
+        hashes, leaf, salt, record = bytes(range(64)), b'{"stand-in":1}', bytes(32), b'{"r":2}'
+        store.append_one(size, hashes, leaf, salt, record)
+        batch = single_entry_batch(size, hashes, leaf, salt, record)
+        assert store.size() == size + 1
+        assert store.tiles(size, size + 1) == [(size, size + 1, batch.hashes[0], batch.leaves[0])]
+        assert store.payloads(size, size + 1) == list(batch.payloads)

@@ -33,11 +33,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol, TypeAlias
+from typing import Final, NamedTuple, Protocol, TypeAlias
 
 from techfile.decisionlog.errors import LogError
 
 __all__ = [
+    "ONLY_ENTRY",
     "BackendUnavailableError",
     "Batch",
     "LeafRow",
@@ -50,6 +51,7 @@ __all__ = [
     "StoreError",
     "StoredCheckpoint",
     "TileRow",
+    "single_entry_batch",
 ]
 
 
@@ -138,6 +140,23 @@ class Batch(NamedTuple):
     another writer changed it since it was read (`StoreConflictError`)."""
 
 
+ONLY_ENTRY: Final = b"\x00"
+"""The ``entries`` of a payload row that holds its tile's first entry alone."""
+
+
+def single_entry_batch(first: int, hashes: bytes, leaf: bytes, salt: bytes, record: bytes) -> Batch:
+    """Return the batch of one entry with its payload: one tile of one leaf, one payload row.
+
+    Args:
+        first: The entry's index, the size of the log before it.
+        hashes: Its leaf hash and the subtree hashes it completes, concatenated.
+        leaf: Its leaf data.
+        salt: The salt of its commitment.
+        record: Its record.
+    """
+    return Batch(first, [first], [first + 1], [hashes], [leaf], [(first, ONLY_ENTRY, salt, record)])
+
+
 @dataclass(frozen=True, slots=True)
 class StoredCheckpoint:
     """A signed checkpoint note as stored, under the tree size it signs."""
@@ -174,6 +193,20 @@ class LogStore(Protocol):
 
         Raises:
             StoreConflictError: The store's size is not ``batch.first_index``.
+            StoreError: The transaction failed; nothing was written.
+        """
+        ...
+
+    def append_one(
+        self, first: int, hashes: bytes, leaf: bytes, salt: bytes, record: bytes
+    ) -> None:
+        """Write one entry with its payload in one durable transaction.
+
+        What `append` of `single_entry_batch` with the same arguments writes, for the
+        commonest batch of all, which a store may write more cheaply.
+
+        Raises:
+            StoreConflictError: The store's size is not ``first``.
             StoreError: The transaction failed; nothing was written.
         """
         ...

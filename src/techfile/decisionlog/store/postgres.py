@@ -31,6 +31,7 @@ from techfile.decisionlog.store.interface import (
     StoredCheckpoint,
     StoreError,
     TileRow,
+    single_entry_batch,
 )
 
 __all__ = ["PostgresStore"]
@@ -132,6 +133,12 @@ class PostgresStore:
         """Return the number of leaves stored."""
         with self._guard("read the size"):
             return self._size()
+
+    def append_one(
+        self, first: int, hashes: bytes, leaf: bytes, salt: bytes, record: bytes
+    ) -> None:
+        """Write one entry with its payload (see `LogStore.append_one`), as any batch."""
+        self.append(single_entry_batch(first, hashes, leaf, salt, record))
 
     def append(self, batch: Batch) -> None:
         """Write the batch in one durable transaction (see `LogStore.append`)."""

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Final
 
 from techfile.decisionlog.store.interface import (
+    ONLY_ENTRY,
     Batch,
     LogIdentity,
     PayloadTile,
@@ -233,32 +234,50 @@ class SqliteStore:
 
     def append(self, batch: Batch) -> None:
         """Write the batch in one durable transaction (see `LogStore.append`)."""
-        # Every append comes here, a batch of one entry as often as any: the transaction and
-        # the error wrapping are spelled out rather than taken from the context managers.
         db = self._cursor
         try:
-            written = self._write_one(batch)  # one statement, its own transaction; or:
-            if not written:
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    written = self._write(batch)
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
-                db.execute("COMMIT")
-        except sqlite3.IntegrityError as e:
-            if _OUT_OF_PLACE not in str(e):
-                raise StoreError(f"SQLite decision log {self._where}: cannot append: {e}") from e
-            size = self.size()
-            raise StoreConflictError(
-                f"batch starts at index {batch.first_index}, but the log holds {size} leaves"
-            ) from e
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                written = self._write(batch)
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
         except sqlite3.Error as e:
-            raise StoreError(
-                f"SQLite decision log {self._where}: cannot append a batch: {e}"
-            ) from e
+            raise self._refusal(e, batch.first_index) from e
         if self._checkpoints is not None:
             self._checkpoint(written, self._checkpoints)
+
+    def append_one(
+        self, first: int, hashes: bytes, leaf: bytes, salt: bytes, record: bytes
+    ) -> None:
+        """Write one entry with its payload as ONE statement (`_ONE_TILE`; `LogStore.append_one`).
+
+        The commonest append of all (every record at a batch size of one) is spelled out:
+        no `Batch`, no BEGIN and COMMIT (the statement is its own transaction).
+        """
+        # As bytearrays: the sqlite3 module binds those at once, while it passes each bytes
+        # value through its adaptation protocol first, whose failed lookup of an adapter
+        # raises and clears an exception; for these few small values that costs more than
+        # the copies (about a twentieth of a single-record append's instructions).
+        blobs = bytearray(hashes), bytearray(leaf), bytearray(ONLY_ENTRY), bytearray(salt)
+        try:
+            self._cursor.execute(_ONE_TILE, (first, first + 1, *blobs, bytearray(record)))
+        except sqlite3.Error as e:
+            raise self._refusal(e, first) from e
+        if self._checkpoints is not None:
+            written = len(hashes) + len(leaf) + len(salt) + len(record)
+            self._checkpoint(written, self._checkpoints)
+
+    def _refusal(self, error: sqlite3.Error, first: int) -> StoreError:
+        """Return the error to raise for a failed append of a batch starting at ``first``."""
+        if isinstance(error, sqlite3.IntegrityError) and _OUT_OF_PLACE in str(error):
+            size = self.size()
+            return StoreConflictError(
+                f"batch starts at index {first}, but the log holds {size} leaves"
+            )
+        what = "" if isinstance(error, sqlite3.IntegrityError) else " a batch"
+        return StoreError(f"SQLite decision log {self._where}: cannot append{what}: {error}")
 
     def _checkpoint(self, written: int, background: _Checkpointer) -> None:
         """Copy the WAL into the database file every `_CHECKPOINT_PAGES` pages written.
@@ -281,26 +300,6 @@ class SqliteStore:
         else:
             with suppress(sqlite3.Error):  # busy: the next one retries, as SQLite's own
                 self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-
-    def _write_one(self, batch: Batch) -> int:
-        """Write a batch of one tile and its payload row as one statement (`_ONE_TILE`).
-
-        Returns:
-            About how many bytes it added; 0, having written nothing, for any other batch.
-        """
-        if len(batch.firsts) != 1 or len(batch.payloads) != 1 or batch.removed:
-            return 0
-        (first, entries, salts, records), upto = batch.payloads[0], batch.uptos[0]
-        if first != batch.firsts[0]:  # the tile's first entry is a tombstone
-            return 0
-        hashes, leaves = batch.hashes[0], batch.leaves[0]
-        # As bytearrays: the sqlite3 module binds those at once, while it passes each bytes
-        # value through its adaptation protocol first, whose failed lookup of an adapter
-        # raises and clears an exception; for these few small values that costs more than
-        # the copies (about a twentieth of a single-record append's instructions).
-        blobs = bytearray(hashes), bytearray(leaves), bytearray(entries), bytearray(salts)
-        self._cursor.execute(_ONE_TILE, (first, upto, *blobs, bytearray(records)))
-        return _written(batch)
 
     def _write(self, batch: Batch) -> int:
         # The tiles' trigger refuses a batch that does not start at the size.
