@@ -5,7 +5,8 @@ nodes, `techfile.decisionlog._tree`) and it enforces these rules:
 
 * `LogStore.append` writes one `Batch` (tiles of leaves with the subtree hashes that end at
   each, payloads and erasures) in ONE durable transaction, and only if
-  the batch starts at the current size; when it returns, the batch survives a crash;
+  the batch starts at the current size; when it returns, the batch survives a crash
+  (`LogStore.append_one`: the same for the batch of one entry with its payload);
 * a stored leaf (with its hashes) or checkpoint is never rewritten or deleted; only a
   payload (the record and its salt) may be deleted, and only together with the tombstone
   leaf that records it (its payload row is deleted and written again without it);

@@ -2,13 +2,13 @@
 
 The database runs in WAL mode with ``synchronous=FULL``: a transaction is durable when its
 COMMIT returns, even against power loss. Each batch is written in one transaction that takes
-the write lock first: ``BEGIN IMMEDIATE`` ... ``COMMIT``, or, for a batch of one tile and its
-payload row, a single INSERT (`_ONE_TILE`), which is its own transaction. A trigger refuses a
-tile that does not start at the log's size, so two writers (threads or processes) never
-interleave or overlap batches: the later one gets `StoreConflictError` and retries. Triggers
-also refuse UPDATE and DELETE on tiles (leaves with their hashes), checkpoints and the
-identity, and UPDATE on payloads: a stored entry is never rewritten by this code or by a
-mistaken query.
+the write lock first: ``BEGIN IMMEDIATE`` ... ``COMMIT``, or, for one entry with its payload
+(`SqliteStore.append_one`), a single INSERT (`_ONE_TILE`), which is its own transaction. A
+trigger refuses a tile that does not start at the log's size, so two writers (threads or
+processes) never interleave or overlap batches: the later one gets `StoreConflictError` and
+retries. Triggers also refuse UPDATE and DELETE on tiles (leaves with their hashes),
+checkpoints and the identity, and UPDATE on payloads: a stored entry is never rewritten by
+this code or by a mistaken query.
 
 Leaves are stored in tiles of up to 64 with the subtree hashes that end at each, and their
 payloads in one row beside each tile (`techfile.decisionlog._tiles`), so a batch writes two
@@ -112,7 +112,7 @@ _ONE_TILE: Final = (
     "INSERT INTO decisionlog_tiles_with_payloads"
     " (first, upto, hashes, leaves, entries, salts, records) VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-"""A batch of one tile and its payload row, as ONE statement: without BEGIN and COMMIT it is
+"""One entry's tile and payload row, as ONE statement: without BEGIN and COMMIT it is
 its own transaction (SQLite's autocommit), atomic and, in WAL mode with ``synchronous=FULL``,
 durable when it returns, as the explicit transaction is."""
 _TRIGGERS: Final = (
