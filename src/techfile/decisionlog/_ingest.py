@@ -239,12 +239,14 @@ class Appender:
         for _ in range(CONFLICT_RETRIES):
             tip = self._tip or _read_tip(self._store)
             self._tip = None  # until this commit is known to have left the tree as computed
+            size = tip.size
+            hashes, leaf_hash, border = one_entry(size, tip.frontier, leaf, record)
             try:
-                leaf_hash, border = _append_one(self._store, tip, leaf, record, salt)
+                self._store.append_one(size, hashes, leaf, salt, record)
             except StoreConflictError:
                 continue  # another writer appended first: recompute on the new size
-            self._tip = _Tip(tip.size + 1, border)
-            return Ack(tip.size, leaf_hash)
+            self._tip = _Tip(size + 1, border)
+            return Ack(size, leaf_hash)
         raise StoreConflictError(f"gave up after {CONFLICT_RETRIES} conflicting appends")
 
 

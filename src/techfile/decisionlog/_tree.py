@@ -113,7 +113,8 @@ def complete(
         The leaf hash and the hashes of the subtrees it completes, level by level (what the
         leaf's tile keeps); and the hashes of ``frontier(size + 1)``.
     """
-    _check_frontier(size, frontier_hashes)
+    if len(frontier_hashes) != size.bit_count():  # `_check_frontier`, inlined: every append
+        _check_frontier(size, frontier_hashes)
     sha256 = hashlib.sha256
     older = list(frontier_hashes)
     nodes = [leaf_hash]

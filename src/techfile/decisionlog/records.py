@@ -24,10 +24,11 @@ import json
 import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from typing import Final, TypeVar, assert_never
 
 import rfc8785
@@ -336,13 +337,11 @@ def parse_record(data: bytes) -> Record:
     raise RecordError(f"{what}: unknown kind {kind!r}")
 
 
-def new_salt() -> bytes:
-    """Draw a fresh commitment salt from the operating system's secure random source.
+new_salt: Final[Callable[[], bytes]] = partial(os.urandom, SALT_SIZE)
+"""Draw a fresh commitment salt from the operating system's secure random source.
 
-    ``os.urandom`` itself, which is what ``secrets.token_bytes`` returns, without its two
-    Python calls around it: every single-record append draws one.
-    """
-    return os.urandom(SALT_SIZE)
+``os.urandom`` itself, which is what ``secrets.token_bytes`` returns, bound to `SALT_SIZE`
+without a Python call around it: every single-record append draws one."""
 
 
 def new_salts(count: int) -> list[bytes]:
