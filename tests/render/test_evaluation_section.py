@@ -6,8 +6,10 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 
+import docx
 import html5lib  # type: ignore[import-untyped]  # html5lib ships no type hints
 import pytest
+from docx.oxml.ns import qn
 
 from techfile.catalog import EvidenceKind, load_catalog
 from techfile.evaluate import (
@@ -75,6 +77,7 @@ def test_criteria_metrics_subgroups_gaps_and_figures(blocks: list[Block]) -> Non
     figures = [b for b in blocks if isinstance(b, Figure)]
     assert len(figures) == 5
     assert len({f.svg for f in figures}) == 5
+    assert all(f.png.startswith(b"\x89PNG") for f in figures)
 
 
 def test_html_and_docx_show_the_figures(blocks: list[Block], tmp_path: Path) -> None:
@@ -87,10 +90,40 @@ def test_html_and_docx_show_the_figures(blocks: list[Block], tmp_path: Path) -> 
     assert len(ids) == len(set(ids))  # five inline SVGs, no id twice
     assert html.count("<figure") == 5
     path = writer_for(OutputFormat.DOCX).write(document, tmp_path)
-    with zipfile.ZipFile(path) as docx:
-        body = docx.read("word/document.xml").decode()
-    assert "Figure: ROC curve of all cases" in body
-    assert "(drawn in the HTML and PDF editions)" in body
+    with zipfile.ZipFile(path) as package:
+        media = sorted(n for n in package.namelist() if n.startswith("word/media/"))
+        pngs = [package.read(name) for name in media]
+    figures = [b for b in blocks if isinstance(b, Figure)]
+    assert sorted(pngs) == sorted(f.png for f in figures)  # each figure's own PNG, once
+    word = docx.Document(str(path))
+    assert len(word.inline_shapes) == 5
+    described = [p.get("descr") for p in word.element.body.iter(qn("wp:docPr"))]
+    assert described == [f.description for f in figures]
+    assert len({p.get("id") for p in word.element.body.iter(qn("wp:docPr"))}) == 5
+    captions = [
+        p.text for p in word.paragraphs if p.style is not None and p.style.name == "Caption"
+    ]
+    assert "Figure: ROC curve of all cases" in " ".join(captions)
+    assert "(drawn in the HTML and PDF editions)" not in word.element.xml
+
+
+def test_a_figure_without_an_image_is_described_in_word(
+    blocks: list[Block], tmp_path: Path
+) -> None:
+    roc = next(b for b in blocks if isinstance(b, Figure))
+    bare = Figure(roc.svg, roc.caption, roc.description)
+    control = DocumentControl("TF-1", "1.0", dt.date(2026, 1, 1), None, "0" * 64)
+    section = Section("evaluation", "1", "Performance evaluation", "", (bare,))
+    document = TechnicalFile("Technical file", "Device", "Maker", control, (section,))
+    word = docx.Document(str(writer_for(OutputFormat.DOCX).write(document, tmp_path)))
+    assert not word.inline_shapes
+    assert any("(drawn in the HTML and PDF editions)" in p.text for p in word.paragraphs)
+
+
+def test_a_figure_image_must_be_a_png(blocks: list[Block]) -> None:
+    roc = next(b for b in blocks if isinstance(b, Figure))
+    with pytest.raises(ValueError, match="must be a PNG"):
+        Figure(roc.svg, roc.caption, roc.description, b"GIF89a")
 
 
 def test_a_record_with_unreadable_details_says_so() -> None:

@@ -37,7 +37,7 @@ from techfile.evaluate._metric import Metric, MetricName
 from techfile.evaluate._report import EvaluationReport
 from techfile.evaluate._subgroups import Population
 
-__all__ = ["FOREST_METRICS", "FOREST_ROWS", "PlotFormat", "figures", "scoped_svg"]
+__all__ = ["FOREST_METRICS", "FOREST_ROWS", "PlotFormat", "drawings", "figures", "scoped_svg"]
 
 FOREST_METRICS: Final = (MetricName.SENSITIVITY, MetricName.SPECIFICITY, MetricName.AUROC)
 """The metrics drawn per subgroup, where the evaluation computes them."""
@@ -83,16 +83,29 @@ def figures(report: EvaluationReport, fmt: PlotFormat = PlotFormat.SVG) -> dict[
     Returns:
         File stem -> bytes: ``roc``, ``calibration``, ``forest-<metric>``.
     """
-    drawn: dict[str, bytes] = {}
+    return {name: saved[fmt] for name, saved in drawings(report, (fmt,)).items()}
+
+
+def drawings(
+    report: EvaluationReport, formats: tuple[PlotFormat, ...]
+) -> dict[str, dict[PlotFormat, bytes]]:
+    """Draw every figure the report has data for once, and save it in each format.
+
+    Returns:
+        File stem (as `figures`) -> format -> bytes.
+    """
+    drawn: dict[str, Figure] = {}
     with _style():
         if report.roc is not None:
-            drawn["roc"] = _save(_roc(report), fmt)
+            drawn["roc"] = _roc(report)
         if report.reliability is not None:
-            drawn["calibration"] = _save(_calibration(report), fmt)
+            drawn["calibration"] = _calibration(report)
         for metric in FOREST_METRICS:
             if report.overall.metric(metric) is not None and report.groupings:
-                drawn[f"forest-{metric.value}"] = _save(_forest(report, metric), fmt)
-    return drawn
+                drawn[f"forest-{metric.value}"] = _forest(report, metric)
+        return {
+            name: {fmt: _save(figure, fmt) for fmt in formats} for name, figure in drawn.items()
+        }
 
 
 def _roc(report: EvaluationReport) -> Figure:

@@ -202,13 +202,14 @@ def _gaps(report: EvaluationReport) -> list[Block]:
 
 def _figures(report: EvaluationReport, scope: str) -> list[Block]:
     # Imported here: matplotlib loads only when a document has an evaluation to draw.
-    from techfile.evaluate.plots import figures, scoped_svg  # noqa: PLC0415
+    from techfile.evaluate.plots import PlotFormat, drawings, scoped_svg  # noqa: PLC0415
 
     blocks: list[Block] = []
-    for name, svg in figures(report).items():
+    for name, saved in drawings(report, (PlotFormat.SVG, PlotFormat.PNG)).items():
         metric = name.removeprefix("forest-")
         caption = _CAPTIONS.get(
             name, f"{metric} by subgroup with confidence intervals; undefined cells are named."
         )
-        blocks.append(Figure(scoped_svg(svg, f"{scope}-{name}"), caption, caption))
+        svg = scoped_svg(saved[PlotFormat.SVG], f"{scope}-{name}")
+        blocks.append(Figure(svg, caption, caption, saved[PlotFormat.PNG]))
     return blocks

@@ -128,6 +128,22 @@ class _Body:
     def __init__(self, word: WordDocument) -> None:
         self._styles: dict[str, str] = {s.name: s.style_id for s in word.styles}
         self._bookmarks = 0
+        self._part = word.part
+        self._pictures = 0
+
+    def picture(self, png: bytes, description: str) -> BaseOxmlElement:
+        """A run that shows a PNG at its own size (its DPI), described for screen readers.
+
+        python-docx adds the image part and its relationship; the drawing's id is numbered
+        here, because the body is built apart from the document, where python-docx looks
+        for the ids in use.
+        """
+        self._pictures += 1
+        inline = self._part.new_pic_inline(io.BytesIO(png))
+        inline.docPr.set("id", str(self._pictures))
+        inline.docPr.set("name", f"Figure {self._pictures}")
+        inline.docPr.set("descr", _NOT_XML.sub("", description))
+        return _with(_el("w:r"), _with(_el("w:drawing"), inline))
 
     def style(self, name: str) -> str:
         return self._styles[name]
@@ -243,8 +259,13 @@ class _Body:
                         _run(")", colour=_MISSING),
                     ]
                 return [self.paragraph(*parts, border=_MISSING)]
+            case m.Figure(caption=caption, description=description, png=png) if png:
+                return [
+                    self.paragraph(self.picture(png, description or caption), keep_next=True),
+                    self.paragraph(_run(f"Figure: {caption}"), style="Caption"),
+                ]
             case m.Figure(caption=caption, description=description):
-                # Word draws no SVG: the caption and the description stand in for the figure.
+                # No image to show: the caption and the description stand in for the figure.
                 text = f"Figure: {caption}" + (f" {description}" if description else "")
                 note = " (drawn in the HTML and PDF editions)"
                 return [self.paragraph(_run(text + note, italic=True, colour=_CITATION))]
