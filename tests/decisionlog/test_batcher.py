@@ -273,3 +273,16 @@ def test_a_bug_in_work_run_at_once_stops_the_writer_and_fails_the_queue() -> Non
     with pytest.raises(LogClosedError):
         writer.submit([3])
     writer.close()
+
+
+def test_an_interrupt_in_work_run_at_once_stops_the_writer_and_goes_on_up() -> None:
+    writer = Batcher(Recorder(), Batching(max_entries=1, max_delay_ms=60_000))
+
+    def interrupted(_: int) -> int:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        writer.run_now(1, interrupted, 0)
+    with pytest.raises(LogClosedError):
+        writer.run_now(1, lambda entry: entry, 1)
+    writer.close()

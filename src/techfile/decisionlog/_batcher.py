@@ -154,7 +154,7 @@ class Batcher(Generic[_T]):
         Raises:
             LogClosedError: The writer was closed or has stopped.
             LogError: What ``work`` raised, or, for any other exception, a `LogError` from
-                it (the writer has stopped).
+                it (the writer has stopped; an interrupt stops it and is raised as it is).
         """
         policy = self._policy
         with self._lock:
@@ -171,9 +171,12 @@ class Batcher(Generic[_T]):
         except LogError:
             self._finish(count)
             raise
-        except BaseException as e:  # a bug: the writer has stopped, every waiter failed with it
+        except Exception as e:  # a bug: the writer has stopped, every waiter failed with it
             self._fail(e)
             raise LogError(f"the log writer failed: {e!r}") from e
+        except BaseException as e:  # an interrupt: the writer stops too, and it goes on up
+            self._fail(e)
+            raise
         self._finish(count)
         return result
 

@@ -74,7 +74,7 @@ __all__ = ["DecisionLog", "Entry"]
 Entry = Record | Tombstone | Erased
 """What one index of the log holds, as `DecisionLog.read` returns it."""
 
-_Entry: TypeAlias = tuple[bytes, bytes, bytes]
+_NewEntry: TypeAlias = tuple[bytes, bytes, bytes]
 """One record's entry before it is logged: its leaf data, its record and its salt."""
 
 
@@ -218,7 +218,7 @@ class DecisionLog:
         datas, leaves = commitment_leaves(records, salts)
         return Group(leaves, datas, salts)  # type: ignore[arg-type]  # lists are invariant
 
-    def _entry(self, record: Record, salt: bytes) -> _Entry:
+    def _entry(self, record: Record, salt: bytes) -> _NewEntry:
         if isinstance(record, OversightRecord):
             with self._lock:
                 check_decision(self._store, record.decision_index)
@@ -233,7 +233,7 @@ class DecisionLog:
         """Log a clinician's oversight of a logged decision; return once it is committed."""
         return self._record(self._entry(record, new_salt()))
 
-    def _record(self, entry: _Entry) -> Ack:
+    def _record(self, entry: _NewEntry) -> Ack:
         acked = self._writer.run_now(1, self._commit_one, entry)
         if acked is None:
             return self._writer.submit(Group.one(*entry), waited=True).wait()
@@ -399,7 +399,7 @@ class DecisionLog:
         with self._lock:
             return self._appender.commit(Group.join(pieces))
 
-    def _commit_one(self, entry: _Entry) -> Ack:
+    def _commit_one(self, entry: _NewEntry) -> Ack:
         """Write one record's entry as its own batch (the calling thread's, `Batcher.run_now`)."""
         with self._lock:
             return self._appender.commit_one(*entry)
