@@ -10,7 +10,7 @@ import matplotlib as mpl
 import pytest
 
 from techfile.evaluate import Columns, EvaluationPlan, EvaluationReport, evaluate, read_table
-from techfile.evaluate.plots import PlotFormat, figures, scoped_svg
+from techfile.evaluate.plots import PlotFormat, drawings, figures, scoped_svg
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +80,9 @@ def test_a_report_without_scores_draws_only_forest_plots(tmp_path: Path) -> None
     path.write_text("y,d,g\n" + "1,1,a\n0,0,a\n1,0,b\n0,0,b\n" * 10, encoding="utf-8")
     report = evaluate(read_table(path, Columns("y", prediction="d", groups=("g",))))
     assert set(figures(report)) == {"forest-sensitivity", "forest-specificity"}
+
+
+def test_a_figure_drawn_once_is_saved_as_each_format_alone(report: EvaluationReport) -> None:
+    both = drawings(report, (PlotFormat.SVG, PlotFormat.PNG))
+    for fmt in PlotFormat:
+        assert {name: saved[fmt] for name, saved in both.items()} == figures(report, fmt)

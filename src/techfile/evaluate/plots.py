@@ -83,29 +83,32 @@ def figures(report: EvaluationReport, fmt: PlotFormat = PlotFormat.SVG) -> dict[
     Returns:
         File stem -> bytes: ``roc``, ``calibration``, ``forest-<metric>``.
     """
-    return {name: saved[fmt] for name, saved in drawings(report, (fmt,)).items()}
+    drawn: dict[str, bytes] = {}
+    with _style():
+        if report.roc is not None:
+            drawn["roc"] = _save(_roc(report), fmt)
+        if report.reliability is not None:
+            drawn["calibration"] = _save(_calibration(report), fmt)
+        for metric in FOREST_METRICS:
+            if report.overall.metric(metric) is not None and report.groupings:
+                drawn[f"forest-{metric.value}"] = _save(_forest(report, metric), fmt)
+    return drawn
 
 
 def drawings(
     report: EvaluationReport, formats: tuple[PlotFormat, ...]
 ) -> dict[str, dict[PlotFormat, bytes]]:
-    """Draw every figure the report has data for once, and save it in each format.
+    """Draw every figure the report has data for in each format, as `figures` draws it.
+
+    Each format is drawn afresh: matplotlib's constrained layout, run again on a figure
+    already saved, places it slightly differently (and saving, not drawing, takes the time).
 
     Returns:
         File stem (as `figures`) -> format -> bytes.
     """
-    drawn: dict[str, Figure] = {}
-    with _style():
-        if report.roc is not None:
-            drawn["roc"] = _roc(report)
-        if report.reliability is not None:
-            drawn["calibration"] = _calibration(report)
-        for metric in FOREST_METRICS:
-            if report.overall.metric(metric) is not None and report.groupings:
-                drawn[f"forest-{metric.value}"] = _forest(report, metric)
-        return {
-            name: {fmt: _save(figure, fmt) for fmt in formats} for name, figure in drawn.items()
-        }
+    drawn = {fmt: figures(report, fmt) for fmt in formats}
+    names = next(iter(drawn.values()), {})
+    return {name: {fmt: drawn[fmt][name] for fmt in formats} for name in names}
 
 
 def _roc(report: EvaluationReport) -> Figure:
