@@ -134,7 +134,9 @@ def _commit(store: LogStore, group: Group, tip: _Tip) -> tuple[Committed, _Tip]:
     if group.erases is None and len(group.leaves) == 1:  # the batch of a batch size of one
         record, salt = group.records[0], group.salts[0]
         if record is not None and salt is not None:
-            leaf_hash, border = _append_one(store, tip, group.leaves[0], record, salt)
+            leaf = group.leaves[0]
+            tile, leaf_hash, border = one_entry(size, tip.frontier, leaf, record)
+            store.append_one(size, tile, leaf, salt, record)
             return Committed(size, [leaf_hash]), _Tip(size + 1, border)
     refused: Mapping[int, Error] = {}
     leaves, records, salts = group.leaves, group.records, group.salts
@@ -185,15 +187,6 @@ def one_entry(
     leaf_hash = hashlib.sha256(_LEAF_PREFIX + leaf).digest()
     nodes, border = complete(size, frontier_hashes, leaf_hash)
     return b"".join(nodes), leaf_hash, border
-
-
-def _append_one(
-    store: LogStore, tip: _Tip, leaf: bytes, record: bytes, salt: bytes
-) -> tuple[bytes, list[bytes]]:
-    """Append one entry with its payload at the tip; return its leaf hash and the new frontier."""
-    hashes, leaf_hash, border = one_entry(tip.size, tip.frontier, leaf, record)
-    store.append_one(tip.size, hashes, leaf, salt, record)
-    return leaf_hash, border
 
 
 class Appender:
