@@ -10,12 +10,16 @@ appends
     ``DecisionLog.record_many`` of the batch's list of records, which returns every
     acknowledgement. Peers, given the same ``DecisionRecord`` objects (as a list per batch)
     and serialising each with the same ``record_json``: (a) raw SQLite, one plain table
-    ``(idx, record)``, no hashing; (b) pymerkle 7's ``SqliteTree.append_entries``. All three
+    ``(idx, record)``, no hashing; (b) pymerkle 7's ``SqliteTree.append_entries``. All
     run SQLite in WAL mode with ``synchronous=FULL`` (pymerkle's connection is switched to
     it), on the same disk; the peers keep SQLite's automatic WAL checkpoint, run by the
     committing thread, where techfile's store runs the checkpoint after a large batch in a
-    background thread (ADR 0018). Rounds alternate between the three so that the disk's
-    drift hits them alike; the median round is shown.
+    background thread (ADR 0018). For information, a fourth contender, ``lean``, writes the
+    log's data model (salted commitment leaves, leaf and subtree hashes in tiles, payloads
+    in their own table) with techfile's own functions but none of the log around them (no
+    writer thread, acknowledgements, lock or triggers): about what any implementation of
+    that model costs. Rounds alternate between the contenders so that the disk's drift hits
+    them alike; the median round is shown.
 proofs
     Median time of ``DecisionLog.prove`` (inclusion proof plus its signed checkpoint) at
     random indices of logs of 10^3, 10^5 and 10^7 entries, built once through the public
@@ -57,8 +61,10 @@ from typing import Final, Protocol
 import pymerkle  # type: ignore[import-untyped]  # pymerkle 7 ships no type information
 
 from techfile.decisionlog import Batching, DecisionLog, DecisionRecord, SignerKey
-from techfile.decisionlog._tiles import unpack, unpack_payloads
-from techfile.decisionlog.records import record_json
+from techfile.decisionlog._tiles import pack, pack_payloads, unpack, unpack_payloads
+from techfile.decisionlog._tree import grow_levels
+from techfile.decisionlog.records import commitment_leaves, new_salts, record_json
+from techfile.decisionlog.store.sqlite import _TABLES as STORE_TABLES
 
 BATCHES: Final = (1, 100, 10_000)
 RECORDS_PER_ROUND: Final = {1: 300, 100: 10_000, 10_000: 50_000}
@@ -152,6 +158,44 @@ class RawSqlite:
         self.db.close()
 
 
+class Lean:
+    """The log's data model written without the log: the floor of any implementation of it.
+
+    Per batch, in one transaction: salts, salted commitment leaves, leaf hashes and the
+    subtrees they complete (`_tree.grow_levels`), cut into tiles and payload rows as the store
+    keeps them (`_tiles.pack`, `_tiles.pack_payloads`), into the store's tables. Nothing
+    else: no queue or writer thread, no acknowledgements, no lock, no append-only or in-place
+    triggers. A log opened on its file audits clean (a test holds it).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(path, isolation_level=None)
+        _durable(self.db)
+        for table in STORE_TABLES:  # the store's own tables, without its triggers
+            self.db.execute(table)
+        self.size = 0
+        self.border: list[bytes] = []
+
+    def append(self, batch: list[DecisionRecord]) -> None:
+        """One transaction per batch."""
+        size, count = self.size, len(batch)
+        salts = new_salts(count)
+        datas, leaves = commitment_leaves(batch, salts)
+        hashes = [hashlib.sha256(b"\x00" + leaf).digest() for leaf in leaves]
+        levels, self.border = grow_levels(size, self.border, hashes)
+        tiles = zip(*pack(size, leaves, levels), strict=True)
+        payloads = pack_payloads(size, range(size, size + count), salts, datas)
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.executemany("INSERT INTO decisionlog_tiles VALUES (?, ?, ?, ?)", tiles)
+        self.db.executemany("INSERT INTO decisionlog_payloads VALUES (?, ?, ?, ?)", payloads)
+        self.db.execute("COMMIT")
+        self.size += count
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+
 class Pymerkle:
     """pymerkle 7's SQLite tree, on the same durability settings."""
 
@@ -174,13 +218,15 @@ def append_rates(base: Path, batch: int) -> dict[str, float]:
         "techfile": lambda path: Techfile(path, batch),
         "raw": RawSqlite,
         "pymerkle": Pymerkle,
+        "lean": Lean,
     }
     contenders = {name: make(base / f"{name}-{batch}.db") for name, make in makers.items()}
     rates: dict[str, list[float]] = {name: [] for name in contenders}
     count = RECORDS_PER_ROUND[batch]
     try:
         for round_ in range(ROUNDS):
-            order = list(contenders)[round_ % 3 :] + list(contenders)[: round_ % 3]
+            turn = round_ % len(contenders)
+            order = list(contenders)[turn:] + list(contenders)[:turn]
             for name in order:
                 chunk = records(round_ * count, count)
                 started = time.perf_counter()
@@ -339,12 +385,14 @@ def _us(seconds: float) -> str:
 def _append_rows(base: Path) -> Iterator[Row]:
     for batch in BATCHES:
         rates = append_rates(base, batch)
-        ours, raw, peer = rates["techfile"], rates["raw"], rates["pymerkle"]
+        ours, raw, peer, lean = rates["techfile"], rates["raw"], rates["pymerkle"], rates["lean"]
         label = f"appends/s, batch {batch:,}"
         yield (label, f"{ours:,.0f}", f"raw SQLite {raw:,.0f}", f">= 0.7x raw ({ours / raw:.2f}x)",
                ours >= 0.7 * raw)  # fmt: skip
         yield (label, f"{ours:,.0f}", f"pymerkle {peer:,.0f}", f">= pymerkle ({ours / peer:.2f}x)",
                ours >= peer)  # fmt: skip
+        yield (f"{label}, lean (information)", f"{lean:,.0f}", f"pymerkle {peer:,.0f}",
+               f"lean {lean / peer:.2f}x pymerkle", None)  # fmt: skip
 
 
 def _proof_rows(base: Path, largest: int, budget: float) -> Iterator[Row]:
