@@ -84,7 +84,7 @@ class Items:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A table with a header row; ``tones`` colours whole rows (same length as ``rows``)."""
+    """A table with a header row; ``tones`` colours whole rows, ``cell_tones`` single cells."""
 
     header: tuple[str, ...]
     """Column titles."""
@@ -96,6 +96,9 @@ class Table:
     """Per-row emphasis (empty: all normal)."""
     row_anchors: tuple[str, ...] = ()
     """Per-row anchors that links may point at (empty: none)."""
+    cell_tones: tuple[tuple[Tone, ...], ...] = ()
+    """Per-cell emphasis, row by row, each as long as the header (empty: none); a cell's
+    tone other than normal takes the place of its row's."""
 
     def __post_init__(self) -> None:
         for row in self.rows:
@@ -105,9 +108,21 @@ class Table:
         if self.tones and len(self.tones) != len(self.rows):
             msg = "tones must give one tone per row"
             raise ValueError(msg)
+        if self.cell_tones and (
+            len(self.cell_tones) != len(self.rows)
+            or any(len(tones) != len(self.header) for tones in self.cell_tones)
+        ):
+            msg = "cell_tones must give one tone per cell"
+            raise ValueError(msg)
         if self.row_anchors and len(self.row_anchors) != len(self.rows):
             msg = "row_anchors must give one anchor per row"
             raise ValueError(msg)
+
+    def tone_of(self, row: int, column: int) -> Tone:
+        """The emphasis of one cell: its own tone if it has one, else its row's."""
+        if self.cell_tones and (tone := self.cell_tones[row][column]) != Tone.NORMAL:
+            return tone
+        return self.tones[row] if self.tones else Tone.NORMAL
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,6 +99,10 @@ class RiskReportJson(_Out):
     counts: dict[str, int]
     severity_levels: list[str]
     probability_levels: list[str]
+    acceptability: dict[str, dict[str, str]] = Field(
+        description="The policy's region of each cell of the risk matrix, by severity level"
+        " then probability level: acceptable or unacceptable (ISO 14971:2019 4.2)"
+    )
     risks: list[RiskJson]
     controls: list[ControlJson]
     ai_hazards: list[AiHazardJson]
@@ -158,6 +162,10 @@ def report_json(report: RiskReport, data: RiskData, risk_file_name: str) -> Risk
         counts=_counts(report),
         severity_levels=list(rf.severity_levels),
         probability_levels=list(rf.probability_levels),
+        acceptability={
+            severity: {probability: region.value for probability, region in row.items()}
+            for severity, row in model.policy.acceptability.items()
+        },
         risks=risks,
         controls=controls,
         ai_hazards=_ai_hazards(report, data),

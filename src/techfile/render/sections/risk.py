@@ -44,6 +44,7 @@ def _estimate(item: object, key: str) -> str:
 
 
 def _matrix(details: object, key: str, caption: str) -> Table:
+    """The number of risks in each cell, shaded by the policy's region where the record has it."""
     severities = _strings(details, "severity_levels")
     probabilities = _strings(details, "probability_levels")
     counts: dict[tuple[str, str], int] = {}
@@ -51,10 +52,20 @@ def _matrix(details: object, key: str, caption: str) -> Table:
         e = value(risk, key, {})
         cell = (_text(e, "severity"), _text(e, "probability"))
         counts[cell] = counts.get(cell, 0) + 1
-    rows = tuple(
-        (s, *(str(counts.get((s, p), "")) for p in probabilities)) for s in reversed(severities)
-    )
-    return Table(("severity \\ probability", *probabilities), rows, caption)
+    order = tuple(reversed(severities))
+    rows = tuple((s, *(str(counts.get((s, p), "")) for p in probabilities)) for s in order)
+    header = ("severity \\ probability", *probabilities)
+    regions = value(details, "acceptability", {})  # absent from records made before it was
+    if not isinstance(regions, dict) or not regions:
+        return Table(header, rows, caption)
+
+    def tone(severity: str, probability: str) -> Tone:
+        region = _text(value(regions, severity, {}), probability)
+        return _REGION_TONE.get(region, Tone.NORMAL)
+
+    tones = tuple((Tone.NORMAL, *(tone(s, p) for p in probabilities)) for s in order)
+    legend = f"{caption}; cells shaded by the policy's region: green acceptable, red unacceptable"
+    return Table(header, rows, legend, cell_tones=tones)
 
 
 def _risks(details: object) -> Table:

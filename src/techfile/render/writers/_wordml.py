@@ -204,14 +204,16 @@ class _Body:
             _with(_el("w:tblGrid"), *(_el("w:gridCol", w=str(w)) for w in widths)),
         )
         header = [[self.cell(h, bold=True)] for h in table.header]
-        tbl.append(self._row(header, widths, _HEADER_FILL, header_row=True))
-        tones = table.tones or (m.Tone.NORMAL,) * len(table.rows)
+        tbl.append(self._row(header, widths, [_HEADER_FILL] * len(header), header_row=True))
         anchors = table.row_anchors or ("",) * len(table.rows)
-        for row, tone, anchor in zip(table.rows, tones, anchors, strict=True):
-            colour = _TEXT[tone] if tone == m.Tone.MUTED else ""
-            cells = [[self.cell(c, colour=colour)] for c in row]
+        for at, (row, anchor) in enumerate(zip(table.rows, anchors, strict=True)):
+            tones = [table.tone_of(at, column) for column in range(len(row))]
+            cells = [
+                [self.cell(c, colour=_TEXT[tone] if tone == m.Tone.MUTED else "")]
+                for c, tone in zip(row, tones, strict=True)
+            ]
             cells[0] = self.bookmarked(anchor, *cells[0])
-            tbl.append(self._row(cells, widths, _FILL.get(tone, "")))
+            tbl.append(self._row(cells, widths, [_FILL.get(tone, "") for tone in tones]))
         found.append(tbl)
         found.append(self.paragraph())  # Word needs a paragraph between adjacent tables
         return found
@@ -220,16 +222,19 @@ class _Body:
         self,
         cells: list[list[BaseOxmlElement]],
         widths: list[int],
-        fill: str,
+        fills: list[str],
         *,
         header_row: bool = False,
     ) -> BaseOxmlElement:
-        """A ``w:tr`` that is never split across pages; the header row repeats on each page."""
+        """A ``w:tr`` that is never split across pages; the header row repeats on each page.
+
+        ``fills`` gives each cell's shading (a hex colour, or empty for none).
+        """
         row_props = _with(_el("w:trPr"), _el("w:cantSplit"))
         if header_row:
             row_props.append(_el("w:tblHeader"))
         tr = _with(_el("w:tr"), row_props)
-        for content, width in zip(cells, widths, strict=True):
+        for content, width, fill in zip(cells, widths, fills, strict=True):
             props = _with(_el("w:tcPr"), _el("w:tcW", w=str(width), type="dxa"))
             if fill:
                 props.append(_el("w:shd", val="clear", color="auto", fill=fill))

@@ -306,22 +306,21 @@ class _Sheet:
                 self.table(table)
 
     def table(self, table: m.Table) -> None:
-        """A table: caption, bold header, rows with their tone; then a blank line."""
+        """A table: caption, bold header, cells with their tone; then a blank line."""
         if table.caption:
             self._line(table.caption, _Style.CAPTION)
         self.row += 1
         header = self.row
         for column, title in enumerate(table.header, start=1):
             self._cell(column, title).style = _Style.HEADER.value
-        tones = table.tones or (m.Tone.NORMAL,) * len(table.rows)
         anchors = table.row_anchors or ("",) * len(table.rows)
-        for values, tone, anchor in zip(table.rows, tones, anchors, strict=True):
+        for at, (values, anchor) in enumerate(zip(table.rows, anchors, strict=True)):
             self.row += 1
             if anchor:
                 self.book.positions.setdefault(anchor, (self.sheet.title, self.row))
-            style = _TONE_STYLE[tone].value
-            for column, value in enumerate(values, start=1):
-                self._cell(column, value).style = style
+            for column, value in enumerate(values):
+                style = _TONE_STYLE[table.tone_of(at, column)].value
+                self._cell(column + 1, value).style = style
         if not self.frozen:
             self.frozen = True
             self.sheet.freeze_panes = f"A{header + 1}"
