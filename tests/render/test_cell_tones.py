@@ -10,6 +10,7 @@ import docx
 import html5lib  # type: ignore[import-untyped]  # html5lib ships no type hints
 import pytest
 from docx.oxml.ns import qn
+from docx.table import _Cell
 from openpyxl import load_workbook
 
 from techfile.render import DocumentControl, Section, Table, TechnicalFile, Tone
@@ -58,16 +59,14 @@ def test_html_gives_each_toned_cell_its_class() -> None:
     assert [row.get("class") for row in rows] == [None, "bad"]  # the row's own tone stays
 
 
+def _shading(cell: _Cell) -> str | None:
+    found = cell._tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
+    return None if found is None else str(found.get(qn("w:fill")))
+
+
 def test_docx_shades_each_cell_by_its_tone(tmp_path: Path) -> None:
     document = docx.Document(str(DocxWriter().write(_document(), tmp_path)))
-    fills = [
-        [
-            shading.get(qn("w:fill")) if (shading := cell._tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}"))
-            is not None else None
-            for cell in row.cells
-        ]
-        for row in document.tables[0].rows
-    ]  # fmt: skip
+    fills = [[_shading(cell) for cell in row.cells] for row in document.tables[0].rows]
     assert fills == [
         ["E8E8E8"] * 3,  # the header
         [None, "E6F4E6", "F8D7DA"],
